@@ -63,7 +63,7 @@ function convertField(field: SpecField): FieldDefinition {
   const converted: FieldDefinition = { name: field.name, type: field.type, versions: field.versions }
   if (field.nullableVersions !== undefined) converted.nullableVersions = field.nullableVersions
   if (field.taggedVersions !== undefined) converted.taggedVersions = field.taggedVersions
-  if (field.tag !== undefined) converted.tag = field.tag
+  if (field.tag !== undefined) converted.tag = Number(field.tag)
   if (field.default !== undefined) converted.default = String(field.default)
   if (field.ignorable === true) converted.ignorable = true
   if (field.mapKey === true) converted.mapKey = true

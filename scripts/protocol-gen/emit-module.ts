@@ -51,7 +51,7 @@ export function emitApiRegistry(apis: ApiDefinition[], modulePath: (api: ApiDefi
       `import type { ${req}, ${res} } from '${modulePath(api)}'`,
     )
     keys.push(`  ${upperSnake(api.name)}: ${api.apiKey},`)
-    entries.push(`  {
+    entries.push(`  [${api.apiKey}, {
     apiKey: ${api.apiKey},
     name: ${JSON.stringify(api.name)},
     minVersion: ${request.validVersions.min},
@@ -67,7 +67,7 @@ export function emitApiRegistry(apis: ApiDefinition[], modulePath: (api: ApiDefi
     decodeResponse: decode${res},
     encodeResponse: encode${res},
     defaultResponse: default${res},
-  } satisfies ApiDescriptor<${req}, ${res}>,`)
+  } satisfies ApiDescriptor<${req}, ${res}>],`)
   }
   return `${imports.join('\n')}
 
@@ -100,11 +100,9 @@ export interface ApiDescriptor<Request = unknown, Response = unknown> {
 }
 
 /** Every API of the specification, by key. */
-export const API_DESCRIPTORS: ReadonlyMap<number, ApiDescriptor> = new Map<number, ApiDescriptor>(
-  [
-${entries.map((e) => e.replace(/^/gm, '  ')).join('\n')}
-  ].map((descriptor): [number, ApiDescriptor] => [descriptor.apiKey, descriptor as ApiDescriptor]),
-)
+export const API_DESCRIPTORS: ReadonlyMap<number, ApiDescriptor> = new Map<number, ApiDescriptor>([
+${entries.join('\n')}
+])
 `
 }
 
@@ -117,7 +115,7 @@ export function emitMetadataRegistry(records: MetadataRecordDefinition[], module
     const name = model.root.typeName
     imports.push(`import { decode${name}, encode${name}, default${name} } from '${modulePath(record)}'`, `import type { ${name} } from '${modulePath(record)}'`)
     types.push(`  ${upperSnake(record.name.replace(/Record$/, ''))}: ${record.recordType},`)
-    entries.push(`    {
+    entries.push(`  [${record.recordType}, {
       recordType: ${record.recordType},
       name: ${JSON.stringify(record.name)},
       minVersion: ${model.validVersions.min},
@@ -125,7 +123,7 @@ export function emitMetadataRegistry(records: MetadataRecordDefinition[], module
       decode: decode${name},
       encode: encode${name},
       defaultValue: default${name},
-    } satisfies MetadataRecordDescriptor<${name}>,`)
+    } satisfies MetadataRecordDescriptor<${name}>],`)
   }
   return `${imports.join('\n')}
 
@@ -145,10 +143,8 @@ export interface MetadataRecordDescriptor<Value = unknown> {
   defaultValue(): Value
 }
 
-export const METADATA_RECORD_DESCRIPTORS: ReadonlyMap<number, MetadataRecordDescriptor> = new Map<number, MetadataRecordDescriptor>(
-  [
+export const METADATA_RECORD_DESCRIPTORS: ReadonlyMap<number, MetadataRecordDescriptor> = new Map<number, MetadataRecordDescriptor>([
 ${entries.join('\n')}
-  ].map((descriptor): [number, MetadataRecordDescriptor] => [descriptor.recordType, descriptor as MetadataRecordDescriptor]),
-)
+])
 `
 }
