@@ -1,0 +1,43 @@
+// Runs a Python snippet (the Debian python3 and its packaged Kafka/compression modules) as a
+// child process, for cross-checks against other implementations. Binary in on stdin, binary out
+// on stdout. A missing module fails the test naming the apt package to install; tests never skip.
+import { spawn } from 'node:child_process'
+
+const PYTHON = '/usr/bin/python3'
+const TIMEOUT_MS = 20_000
+
+/** Debian packages that provide the modules the tests import. */
+const APT_PACKAGES: Readonly<Record<string, string>> = {
+  kafka: 'python3-kafka',
+  lz4: 'python3-lz4',
+  snappy: 'python3-snappy',
+  zstandard: 'python3-zstandard',
+}
+
+/** Runs `script` with `input` on stdin and resolves to its stdout; rejects on any failure. */
+export function runPython(script: string, input: Uint8Array = new Uint8Array(0)): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        resolve(Buffer.concat(stdout))
+        return
+      }
+      const message = Buffer.concat(stderr).toString('utf8')
+      const missing = /No module named '([\w.]+)'/.exec(message)?.[1]?.split('.')[0]
+      if (missing !== undefined) {
+        const pkg = APT_PACKAGES[missing] ?? `the package providing the python module ${missing}`
+        reject(new Error(`python module '${missing}' is missing: install it with apt-get install ${pkg}`))
+        return
+      }
+      reject(new Error(`python exited with ${code ?? signal}: ${message}`))
+    })
+    child.stdin.on('error', reject)
+    child.stdin.end(input)
+  })
+}
