@@ -1,0 +1,60 @@
+// Walks the batch headers of a segment file from a position, reading the file in windows rather
+// than a read per header: what offset lookups, timestamp searches and truncation need to find a
+// batch without reading the records.
+import { BASE_OFFSET_OFFSET, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET, MAX_TIMESTAMP_OFFSET, RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch.js'
+import type { StorageFile } from './storage.js'
+
+const WINDOW_BYTES = 64 * 1024
+
+/** Where a batch sits in a segment file, from its header alone. */
+export interface BatchLocation {
+  readonly position: number
+  readonly sizeBytes: number
+  readonly baseOffset: bigint
+  readonly lastOffset: bigint
+  readonly maxTimestamp: bigint
+  readonly magic: number
+}
+
+/**
+ * The batches of `file` between `startPosition` (a batch boundary) and `endPosition`, in order.
+ * Stops silently at a header that is cut off or impossible (recovery is what judges damage).
+ */
+export async function* scanBatches(file: StorageFile, startPosition: number, endPosition: number): AsyncGenerator<BatchLocation, void, undefined> {
+  const window = Buffer.allocUnsafe(WINDOW_BYTES)
+  let windowStart = startPosition
+  let windowLength = 0
+  let position = startPosition
+  while (position + RECORD_BATCH_HEADER_SIZE <= endPosition) {
+    if (position + RECORD_BATCH_HEADER_SIZE > windowStart + windowLength) {
+      windowStart = position
+      windowLength = await readFully(file, window, Math.min(WINDOW_BYTES, endPosition - position), position)
+      if (windowLength < RECORD_BATCH_HEADER_SIZE) return
+    }
+    const at = position - windowStart
+    const batchLength = window.readInt32BE(at + BATCH_LENGTH_OFFSET)
+    const sizeBytes = batchLength + LOG_OVERHEAD
+    if (batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD || position + sizeBytes > endPosition) return
+    const baseOffset = window.readBigInt64BE(at + BASE_OFFSET_OFFSET)
+    yield {
+      position,
+      sizeBytes,
+      baseOffset,
+      lastOffset: baseOffset + BigInt(window.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET)),
+      maxTimestamp: window.readBigInt64BE(at + MAX_TIMESTAMP_OFFSET),
+      magic: window.readInt8(at + MAGIC_OFFSET),
+    }
+    position += sizeBytes
+  }
+}
+
+/** Reads until `length` bytes are in or the file ends; returns the count. */
+export async function readFully(file: StorageFile, target: Buffer, length: number, position: number): Promise<number> {
+  let total = 0
+  while (total < length) {
+    const count = await file.read(target, total, length - total, position + total)
+    if (count === 0) break
+    total += count
+  }
+  return total
+}

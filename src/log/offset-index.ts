@@ -1,0 +1,120 @@
+// A segment's sparse offset index (.index): entries of (offset − baseOffset: int32, position: int32)
+// every index.interval.bytes of log, so a read finds a batch after a short scan instead of a
+// scan of the whole segment. Kafka's format, byte for byte.
+import { IndexFile } from './index-file.js'
+import type { Storage } from './storage.js'
+
+export const OFFSET_INDEX_ENTRY_BYTES = 8
+
+export interface OffsetPosition {
+  readonly offset: bigint
+  readonly position: number
+}
+
+export class OffsetIndex {
+  private readonly file: IndexFile
+
+  constructor(
+    storage: Storage,
+    path: string,
+    readonly baseOffset: bigint,
+    maxIndexBytes: number,
+  ) {
+    this.file = new IndexFile(storage, path, OFFSET_INDEX_ENTRY_BYTES, Math.floor(maxIndexBytes / OFFSET_INDEX_ENTRY_BYTES))
+  }
+
+  get entryCount(): number {
+    return this.file.entryCount
+  }
+
+  get isFull(): boolean {
+    return this.file.isFull
+  }
+
+  get path(): string {
+    return this.file.path
+  }
+
+  /** Loads the file, stopping at the first entry that does not increase (the preallocated tail). */
+  load(): Promise<void> {
+    return this.file.load((previous, next) => {
+      const relativeOffset = next.readInt32BE(0)
+      const position = next.readInt32BE(4)
+      if (previous === undefined) return relativeOffset >= 0 && position > 0
+      return relativeOffset > previous.readInt32BE(0) && position > previous.readInt32BE(4)
+    })
+  }
+
+  private relativeOffsetAt(index: number): number {
+    return this.file.entry(index).readInt32BE(0)
+  }
+
+  private positionAt(index: number): number {
+    return this.file.entry(index).readInt32BE(4)
+  }
+
+  /** The last indexed offset, or undefined when the index is empty. */
+  get lastOffset(): bigint | undefined {
+    const count = this.file.entryCount
+    return count === 0 ? undefined : this.baseOffset + BigInt(this.relativeOffsetAt(count - 1))
+  }
+
+  /** Adds an entry; offsets and positions must increase. Ignored when the index is full. */
+  append(offset: bigint, position: number): void {
+    if (this.file.isFull) return
+    const last = this.lastOffset
+    if (last !== undefined && offset <= last) throw new RangeError(`offset index ${this.path}: ${offset} does not follow ${last}`)
+    const entry = this.file.appendEntry()
+    entry.writeInt32BE(Number(offset - this.baseOffset), 0)
+    entry.writeInt32BE(position, 4)
+  }
+
+  /** The entry with the largest offset ≤ `offset`, or (baseOffset, 0) when there is none. */
+  lookup(offset: bigint): OffsetPosition {
+    const index = this.floorIndex(Number(offset - this.baseOffset))
+    if (index < 0) return { offset: this.baseOffset, position: 0 }
+    return { offset: this.baseOffset + BigInt(this.relativeOffsetAt(index)), position: this.positionAt(index) }
+  }
+
+  private floorIndex(relativeOffset: number): number {
+    let low = 0
+    let high = this.file.entryCount - 1
+    let found = -1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      if (this.relativeOffsetAt(middle) <= relativeOffset) {
+        found = middle
+        low = middle + 1
+      } else {
+        high = middle - 1
+      }
+    }
+    return found
+  }
+
+  /** Removes the entries for offsets ≥ `offset`. */
+  truncateTo(offset: bigint): void {
+    const relative = Number(offset - this.baseOffset)
+    this.file.truncateEntries(this.floorIndex(relative - 1) + 1)
+  }
+
+  preallocate(): Promise<void> {
+    return this.file.preallocate()
+  }
+
+  persist(trim: boolean): Promise<void> {
+    return this.file.persist(trim)
+  }
+
+  sync(): Promise<void> {
+    return this.file.sync()
+  }
+
+  reset(): Promise<void> {
+    return this.file.reset()
+  }
+
+  close(): Promise<void> {
+    return this.file.close()
+  }
+}

@@ -1,0 +1,500 @@
+// A partition's log: its segments in order, the offsets (log start, log end, recovery point), the
+// append path (validate, assign offsets by patching the header, write, index), reads as file
+// slices, offset lookups, truncation and the flush policy. Retention and compaction act on it from
+// outside (retention.ts, cleaner.ts); the log manager opens, flushes and closes it.
+import { join } from 'node:path'
+import type { Clock } from '../clock.js'
+import { readRecords } from '../protocol/read-records.js'
+import {
+  TimestampType,
+  readRecordBatchHeader,
+  setBaseOffset,
+  setMaxTimestamp,
+  setPartitionLeaderEpoch,
+  validateRecordBatch,
+  type RecordBatchProblem,
+} from '../protocol/record-batch.js'
+import { readFully, scanBatches } from './batch-scanner.js'
+import type { LogConfig } from './log-config.js'
+import { DELETED_SUFFIX, LOG_SUFFIX, LogSegment, type FileSlice } from './segment.js'
+import type { Storage } from './storage.js'
+import { StorageError } from './storage-error.js'
+
+/** ListOffsets' special timestamps (Kafka's ListOffsetsRequest). */
+export const LATEST_TIMESTAMP = -1n
+export const EARLIEST_TIMESTAMP = -2n
+export const MAX_TIMESTAMP = -3n
+
+/** Int32 offset deltas inside a segment: a segment never spans more offsets than this. */
+const MAX_OFFSETS_PER_SEGMENT = 2n ** 31n - 1n
+
+export type AppendResult =
+  | {
+      readonly ok: true
+      readonly baseOffset: bigint
+      readonly lastOffset: bigint
+      /** The broker's time when message.timestamp.type is LogAppendTime, else -1. */
+      readonly logAppendTime: bigint
+      readonly logStartOffset: bigint
+      readonly recordCount: number
+    }
+  /** A batch the log refuses (CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE for the client). */
+  | { readonly ok: false; readonly problem: RecordBatchProblem | 'batch-too-large'; readonly reason: string }
+  /** The disk failed (KAFKA_STORAGE_ERROR): nothing of the batch is acknowledged. */
+  | { readonly ok: false; readonly problem: 'storage'; readonly reason: string; readonly error: StorageError }
+
+export type ReadResult =
+  | { readonly ok: true; readonly slice: FileSlice | undefined }
+  | { readonly ok: false; readonly problem: 'offset-out-of-range'; readonly reason: string }
+
+export interface OffsetAndTimestamp {
+  readonly offset: bigint
+  readonly timestamp: bigint
+}
+
+export interface PartitionLogOptions {
+  readonly storage: Storage
+  /** `<log.dir>/<topic>-<partition>` */
+  readonly directory: string
+  readonly config: LogConfig
+  readonly clock: Clock
+  /** Offset below which everything is known to be flushed (recovery-point-offset-checkpoint). */
+  readonly recoveryPoint: bigint
+  /** From log-start-offset-checkpoint: may be above the first segment's base after DeleteRecords. */
+  readonly logStartOffset: bigint
+  /** The log dir was shut down cleanly: segments and indexes are trusted without a scan. */
+  readonly hadCleanShutdown: boolean
+  /** Called when the disk fails under this log, so the manager can take the log dir offline. */
+  readonly onStorageError?: (error: StorageError) => void
+}
+
+/** What opening the log found, for the caller's log line. */
+export interface LogRecoveryReport {
+  readonly recoveredSegments: number
+  readonly truncatedBytes: number
+  readonly deletedSegments: number
+  readonly reasons: string[]
+}
+
+export class PartitionLog {
+  private segments: LogSegment[]
+  private endOffset: bigint
+  private startOffset: bigint
+  private flushedOffset: bigint
+  private unflushedRecords = 0
+  private oldestUnflushedAppendMs: number | undefined
+  /** Appends run one at a time: offsets are assigned in file order. */
+  private appendChain: Promise<unknown> = Promise.resolve()
+  /** Segments renamed .deleted, removed for good after file.delete.delay.ms. */
+  private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
+  private isClosed = false
+
+  private constructor(
+    private readonly options: PartitionLogOptions,
+    segments: LogSegment[],
+    endOffset: bigint,
+    private currentConfig: LogConfig,
+    readonly recovery: LogRecoveryReport,
+  ) {
+    this.segments = segments
+    this.endOffset = endOffset
+    this.startOffset = options.logStartOffset > segments[0]!.baseOffset ? options.logStartOffset : segments[0]!.baseOffset
+    if (this.startOffset > endOffset) this.startOffset = endOffset
+    this.flushedOffset = options.recoveryPoint < endOffset ? options.recoveryPoint : endOffset
+    if (recovery.recoveredSegments > 0) this.flushedOffset = endOffset
+  }
+
+  /** Opens the log in `directory` (creating it when new) and recovers it after an unclean stop. */
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const { storage, directory, config, clock } = options
+    await storage.mkdir(directory)
+    const names = await storage.readdir(directory)
+    for (const name of names) {
+      // Leftovers of a delete or an atomic write that a crash interrupted.
+      if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp')) await storage.unlink(join(directory, name))
+    }
+    const segmentOptions = { indexIntervalBytes: config.indexIntervalBytes, maxIndexBytes: config.segmentIndexBytes }
+    const baseOffsets = names
+      .filter((name) => name.endsWith(LOG_SUFFIX) && /^\d{20}\.log$/.test(name))
+      .map((name) => BigInt(name.slice(0, 20)))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    const segments: LogSegment[] = []
+    for (const baseOffset of baseOffsets) segments.push(await LogSegment.open(storage, directory, baseOffset, segmentOptions, clock.nowMs()))
+    if (segments.length === 0) {
+      const initial = options.logStartOffset > 0n ? options.logStartOffset : 0n
+      segments.push(await LogSegment.create(storage, directory, initial, segmentOptions, clock.nowMs()))
+    }
+
+    const report = { recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, reasons: [] as string[] }
+    const needsRecovery = async (segment: LogSegment, index: number): Promise<boolean> => {
+      if (!options.hadCleanShutdown) {
+        const next = segments[index + 1]
+        return next === undefined || next.baseOffset > options.recoveryPoint
+      }
+      // After a clean stop only a missing index forces a rebuild.
+      return (await storage.sizeOf(segment.offsetIndex.path)) === undefined && segment.sizeBytes > 0
+    }
+    let endOffset: bigint | undefined
+    for (let index = 0; index < segments.length; index++) {
+      const segment = segments[index]!
+      if (!(await needsRecovery(segment, index))) continue
+      const result = await segment.recover()
+      report.recoveredSegments++
+      if (result.truncatedBytes > 0) {
+        report.truncatedBytes += result.truncatedBytes
+        if (result.reason !== undefined) report.reasons.push(`segment ${segment.baseOffset}: ${result.reason}`)
+        // Nothing after a damaged batch can be trusted to follow it: later segments go too.
+        const later = segments.splice(index + 1)
+        for (const dropped of later) {
+          await dropped.markDeleted()
+          await dropped.destroy()
+        }
+        report.deletedSegments += later.length
+      }
+      if (index === segments.length - 1) endOffset = result.nextOffset ?? segment.baseOffset
+    }
+    const active = segments[segments.length - 1]!
+    endOffset ??= (await active.readNextOffset()) ?? active.baseOffset
+    // An empty active segment left behind by a crash may start beyond the data before it.
+    if (endOffset < active.baseOffset) endOffset = active.baseOffset
+    return new PartitionLog(options, segments, endOffset, config, report)
+  }
+
+  get directory(): string {
+    return this.options.directory
+  }
+
+  get config(): LogConfig {
+    return this.currentConfig
+  }
+
+  /** A config change applies from the next append or job on (Kafka applies topic configs live). */
+  updateConfig(config: LogConfig): void {
+    this.currentConfig = config
+  }
+
+  get logEndOffset(): bigint {
+    return this.endOffset
+  }
+
+  get logStartOffset(): bigint {
+    return this.startOffset
+  }
+
+  /** Everything below this offset is on disk (fsync'd). */
+  get recoveryPoint(): bigint {
+    return this.flushedOffset
+  }
+
+  get sizeBytes(): number {
+    return this.segments.reduce((total, segment) => total + segment.sizeBytes, 0)
+  }
+
+  get segmentCount(): number {
+    return this.segments.length
+  }
+
+  /** The segments, oldest first (for retention, compaction and DescribeLogDirs). */
+  get allSegments(): readonly LogSegment[] {
+    return this.segments
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1]!
+  }
+
+  /**
+   * Appends one batch as produced: validates it, assigns offsets from the log end by patching its
+   * header (and the leader epoch, and the timestamp under LogAppendTime), writes it and indexes
+   * it. With flush.messages reached it is fsync'd before the result is returned. The batch buffer
+   * is modified in place.
+   */
+  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    const run = this.appendChain.then(() => this.appendNow(batch, leaderEpoch))
+    this.appendChain = run.catch(() => undefined)
+    return run
+  }
+
+  private async appendNow(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    if (this.isClosed) throw new RangeError(`log ${this.directory} is closed`)
+    const config = this.currentConfig
+    if (batch.length > config.maxMessageBytes) {
+      return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
+    }
+    const validation = validateRecordBatch(batch)
+    if (!validation.ok) return { ok: false, problem: validation.problem, reason: validation.reason }
+    const header = validation.header
+    const baseOffset = this.endOffset
+    const lastOffset = baseOffset + BigInt(header.lastOffsetDelta)
+    setBaseOffset(batch, baseOffset)
+    setPartitionLeaderEpoch(batch, leaderEpoch)
+    let logAppendTime = -1n
+    let maxTimestamp = header.maxTimestamp
+    if (config.messageTimestampType === 'LogAppendTime') {
+      logAppendTime = BigInt(this.options.clock.nowMs())
+      maxTimestamp = logAppendTime
+      setMaxTimestamp(batch, TimestampType.LOG_APPEND_TIME, logAppendTime)
+    }
+    try {
+      const segment = await this.maybeRoll(batch.length, lastOffset)
+      const sizeBefore = segment.sizeBytes
+      try {
+        await segment.append(batch, baseOffset, maxTimestamp, lastOffset)
+      } catch (error) {
+        await segment.truncateToSize(sizeBefore).catch(() => undefined)
+        throw error
+      }
+      this.endOffset = lastOffset + 1n
+      this.unflushedRecords += header.recordCount
+      this.oldestUnflushedAppendMs ??= this.options.clock.nowMs()
+      if (this.unflushedRecords >= config.flushMessages) await this.flush()
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error
+      this.options.onStorageError?.(error)
+      return { ok: false, problem: 'storage', reason: error.message, error }
+    }
+    return { ok: true, baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset, recordCount: header.recordCount }
+  }
+
+  /** Rolls to a new segment when the batch would not fit, the segment is old, or its index is full. */
+  private async maybeRoll(batchBytes: number, lastOffset: bigint): Promise<LogSegment> {
+    const segment = this.activeSegment
+    if (segment.sizeBytes === 0) return segment
+    const config = this.currentConfig
+    await segment.loadIndexes()
+    const ageMs = this.options.clock.nowMs() - segment.createdAtMs
+    const isFull = segment.sizeBytes + batchBytes > config.segmentBytes
+    const isOld = ageMs > config.segmentMs - config.segmentJitterMs
+    const isOffsetRangeFull = lastOffset - segment.baseOffset > MAX_OFFSETS_PER_SEGMENT
+    if (!isFull && !isOld && !segment.isIndexFull && !isOffsetRangeFull) return segment
+    return this.roll()
+  }
+
+  /** Starts a new active segment at the log end offset. */
+  async roll(): Promise<LogSegment> {
+    const previous = this.activeSegment
+    if (previous.sizeBytes === 0) return previous
+    await previous.onRoll()
+    const segment = await LogSegment.create(
+      this.options.storage,
+      this.directory,
+      this.endOffset,
+      { indexIntervalBytes: this.currentConfig.indexIntervalBytes, maxIndexBytes: this.currentConfig.segmentIndexBytes },
+      this.options.clock.nowMs(),
+    )
+    this.segments.push(segment)
+    // A rolled segment was fsync'd in onRoll: everything before the new one is durable.
+    this.markFlushed(this.endOffset)
+    return segment
+  }
+
+  /** Makes every appended batch durable and moves the recovery point to the log end. */
+  async flush(): Promise<void> {
+    const target = this.endOffset
+    for (let index = 0; index < this.segments.length; index++) {
+      const next = this.segments[index + 1]
+      // Segments that end at or below the recovery point are already durable.
+      if (next !== undefined && next.baseOffset <= this.flushedOffset) continue
+      await this.segments[index]!.flush()
+    }
+    this.markFlushed(target)
+  }
+
+  private markFlushed(offset: bigint): void {
+    if (offset > this.flushedOffset) this.flushedOffset = offset
+    if (this.flushedOffset >= this.endOffset) {
+      this.unflushedRecords = 0
+      this.oldestUnflushedAppendMs = undefined
+    }
+  }
+
+  /** True when flush.ms has passed since the oldest unflushed append (the manager's flush job). */
+  isFlushDue(nowMs: number): boolean {
+    return this.oldestUnflushedAppendMs !== undefined && nowMs - this.oldestUnflushedAppendMs >= this.currentConfig.flushMs
+  }
+
+  /**
+   * Reads from the batch holding `offset`: at most `maxBytes` (but the first batch whole when
+   * `isMinOneBatch`), only below `maxOffset` (the high watermark or last stable offset), from one
+   * segment. Offsets outside [log start, log end] are OFFSET_OUT_OF_RANGE.
+   */
+  async read(offset: bigint, maxBytes: number, options: { readonly maxOffset?: bigint; readonly isMinOneBatch?: boolean } = {}): Promise<ReadResult> {
+    if (offset < this.startOffset || offset > this.endOffset) {
+      return { ok: false, problem: 'offset-out-of-range', reason: `offset ${offset} is outside [${this.startOffset}, ${this.endOffset}]` }
+    }
+    const maxOffset = options.maxOffset !== undefined && options.maxOffset < this.endOffset ? options.maxOffset : this.endOffset
+    if (offset >= maxOffset) return { ok: true, slice: undefined }
+    for (let index = this.segmentIndexFor(offset); index < this.segments.length; index++) {
+      const segment = this.segments[index]!
+      const next = this.segments[index + 1]
+      const endPosition = next === undefined || next.baseOffset > maxOffset ? await segment.positionOf(maxOffset) : segment.sizeBytes
+      const found = await segment.read(offset, maxBytes, endPosition, options.isMinOneBatch ?? true)
+      if (found !== undefined) return { ok: true, slice: found.slice }
+      // Compaction may leave a segment without the offset: the next segment continues the log.
+      if (next === undefined || next.baseOffset >= maxOffset) break
+    }
+    return { ok: true, slice: undefined }
+  }
+
+  /** The index of the last segment whose base offset is ≤ `offset`. */
+  private segmentIndexFor(offset: bigint): number {
+    let low = 0
+    let high = this.segments.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1
+      if (this.segments[middle]!.baseOffset <= offset) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+
+  /**
+   * ListOffsets for one partition: EARLIEST (-2), LATEST (-1), MAX_TIMESTAMP (-3, KIP-734) or the
+   * first offset whose record timestamp is ≥ `timestamp`. Undefined when no record qualifies
+   * (Kafka answers offset -1 then).
+   */
+  async offsetForTimestamp(timestamp: bigint): Promise<OffsetAndTimestamp | undefined> {
+    if (timestamp === EARLIEST_TIMESTAMP) return { offset: this.startOffset, timestamp: -1n }
+    if (timestamp === LATEST_TIMESTAMP) return { offset: this.endOffset, timestamp: -1n }
+    if (timestamp === MAX_TIMESTAMP) {
+      let best: OffsetAndTimestamp | undefined
+      for (const segment of this.segments) {
+        await segment.loadIndexes()
+        if (segment.largestTimestamp >= 0n && (best === undefined || segment.largestTimestamp > best.timestamp)) {
+          best = { offset: segment.offsetOfLargestTimestamp, timestamp: segment.largestTimestamp }
+        }
+      }
+      return best
+    }
+    for (const segment of this.segments) {
+      await segment.loadIndexes()
+      if (segment.largestTimestamp < timestamp) continue
+      const start = segment.timeIndex.lookup(timestamp)
+      const position = (await segment.findBatch(start.offset))?.position ?? 0
+      const found = await this.firstRecordAtOrAfter(segment, position, timestamp)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+
+  private async firstRecordAtOrAfter(segment: LogSegment, position: number, timestamp: bigint): Promise<OffsetAndTimestamp | undefined> {
+    for await (const location of scanBatches(segment.file, position, segment.sizeBytes)) {
+      if (location.maxTimestamp < timestamp || location.lastOffset < this.startOffset) continue
+      const batch = Buffer.allocUnsafe(location.sizeBytes)
+      await readFully(segment.file, batch, location.sizeBytes, location.position)
+      const header = readRecordBatchHeader(batch)
+      if (header.timestampType === TimestampType.LOG_APPEND_TIME) {
+        return { offset: header.baseOffset > this.startOffset ? header.baseOffset : this.startOffset, timestamp: header.maxTimestamp }
+      }
+      for (const record of await readRecords(batch)) {
+        if (record.timestamp >= timestamp && record.offset >= this.startOffset) return { offset: record.offset, timestamp: record.timestamp }
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * Moves the log start offset forward (DeleteRecords, or retention). Segments wholly below it are
+   * deleted by the next retention pass. Returns the log start offset in effect.
+   */
+  advanceLogStartOffset(offset: bigint): bigint {
+    if (offset > this.startOffset) this.startOffset = offset > this.endOffset ? this.endOffset : offset
+    return this.startOffset
+  }
+
+  /**
+   * Removes every record at or after `offset` (a follower diverged from its leader): whole
+   * segments after it are deleted and the batch holding it goes with everything after it, so the
+   * log end offset becomes `offset` when it is a batch boundary (as truncation points are).
+   */
+  async truncateTo(offset: bigint): Promise<void> {
+    await this.appendChain
+    if (offset >= this.endOffset) return
+    const keep = Math.max(0, this.segmentIndexFor(offset))
+    const removed = this.segments.splice(keep + 1)
+    for (const segment of removed) await this.deleteSegment(segment)
+    const segment = this.segments[keep]!
+    if (segment.baseOffset >= offset && keep > 0) {
+      this.segments.splice(keep, 1)
+      await this.deleteSegment(segment)
+    } else {
+      await segment.truncateTo(offset)
+    }
+    const active = this.activeSegment
+    const dataEnd = (await active.readNextOffset()) ?? active.baseOffset
+    this.endOffset = dataEnd < this.startOffset ? this.startOffset : dataEnd
+    if (this.flushedOffset > this.endOffset) this.flushedOffset = this.endOffset
+  }
+
+  /**
+   * Deletes the given oldest segments (retention): renamed `.deleted` now, removed after
+   * file.delete.delay.ms. The active segment is never deleted; if all data goes, a new empty
+   * segment starts at the log end.
+   */
+  async deleteOldestSegments(count: number): Promise<number> {
+    let deleted = 0
+    while (deleted < count && this.segments.length > 0) {
+      if (this.segments.length === 1) {
+        if (this.activeSegment.sizeBytes === 0) break
+        await this.roll()
+      }
+      const segment = this.segments.shift()!
+      await this.deleteSegment(segment)
+      deleted++
+    }
+    const first = this.segments[0]!
+    if (first.baseOffset > this.startOffset) this.startOffset = first.baseOffset
+    return deleted
+  }
+
+  private async deleteSegment(segment: LogSegment): Promise<void> {
+    await segment.markDeleted()
+    this.pendingDeletes.push({ segment, dueMs: this.options.clock.nowMs() + this.currentConfig.fileDeleteDelayMs })
+  }
+
+  /** Removes `.deleted` files whose delay has passed (the manager's background job). */
+  async removeDeletedSegments(nowMs: number, force = false): Promise<number> {
+    let removed = 0
+    while (this.pendingDeletes.length > 0 && (force || this.pendingDeletes[0]!.dueMs <= nowMs)) {
+      await this.pendingDeletes.shift()!.segment.destroy()
+      removed++
+    }
+    return removed
+  }
+
+  /** Replaces segments (the cleaner's output) under the append lock. */
+  async replaceSegments(oldSegments: readonly LogSegment[], newSegments: readonly LogSegment[]): Promise<void> {
+    const index = this.segments.indexOf(oldSegments[0]!)
+    if (index < 0 || oldSegments.some((segment, i) => this.segments[index + i] !== segment)) {
+      throw new RangeError(`log ${this.directory}: segments to replace are not contiguous`)
+    }
+    this.segments.splice(index, oldSegments.length, ...newSegments)
+    for (const segment of oldSegments) this.pendingDeletes.push({ segment, dueMs: this.options.clock.nowMs() + this.currentConfig.fileDeleteDelayMs })
+  }
+
+  /** Runs `task` between appends (the cleaner's swap, for instance). */
+  async withAppendsPaused<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.appendChain.then(task)
+    this.appendChain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Flushes, writes out and trims the indexes, and closes every file (a clean shutdown). */
+  async close(): Promise<void> {
+    await this.appendChain
+    if (this.isClosed) return
+    await this.flush()
+    this.isClosed = true
+    for (const segment of this.segments) await segment.close()
+    await this.removeDeletedSegments(0, true)
+  }
+
+  /** Closes and removes the whole partition directory (the topic was deleted). */
+  async delete(): Promise<void> {
+    await this.appendChain
+    this.isClosed = true
+    for (const segment of this.segments) await segment.close()
+    for (const { segment } of this.pendingDeletes) await segment.destroy()
+    await this.options.storage.removeDirectory(this.directory)
+  }
+}
