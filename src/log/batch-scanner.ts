@@ -4,6 +4,9 @@
 import { BASE_OFFSET_OFFSET, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET, MAX_TIMESTAMP_OFFSET, RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch.js'
 import type { StorageFile } from './storage.js'
 
+// A scan usually starts at an index entry and stops within index.interval.bytes (4 KiB), so the
+// first read is small; a longer scan reads larger windows.
+const FIRST_WINDOW_BYTES = 4 * 1024
 const WINDOW_BYTES = 64 * 1024
 
 /** Where a batch sits in a segment file, from its header alone. */
@@ -21,14 +24,15 @@ export interface BatchLocation {
  * Stops silently at a header that is cut off or impossible (recovery is what judges damage).
  */
 export async function* scanBatches(file: StorageFile, startPosition: number, endPosition: number): AsyncGenerator<BatchLocation, void, undefined> {
-  const window = Buffer.allocUnsafe(WINDOW_BYTES)
+  let window = Buffer.allocUnsafe(FIRST_WINDOW_BYTES)
   let windowStart = startPosition
   let windowLength = 0
   let position = startPosition
   while (position + RECORD_BATCH_HEADER_SIZE <= endPosition) {
     if (position + RECORD_BATCH_HEADER_SIZE > windowStart + windowLength) {
+      if (windowLength > 0 && window.length < WINDOW_BYTES) window = Buffer.allocUnsafe(WINDOW_BYTES)
       windowStart = position
-      windowLength = await readFully(file, window, Math.min(WINDOW_BYTES, endPosition - position), position)
+      windowLength = await readFully(file, window, Math.min(window.length, endPosition - position), position)
       if (windowLength < RECORD_BATCH_HEADER_SIZE) return
     }
     const at = position - windowStart

@@ -2,7 +2,7 @@
 // append path (validate, assign offsets by patching the header, write, index), reads as file
 // slices, offset lookups, truncation and the flush policy. Retention and compaction act on it from
 // outside (retention.ts, cleaner.ts); the log manager opens, flushes and closes it.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Clock } from '../clock.js'
 import { readRecords } from '../protocol/read-records.js'
 import {
@@ -15,6 +15,8 @@ import {
   type RecordBatchProblem,
 } from '../protocol/record-batch.js'
 import { readFully, scanBatches } from './batch-scanner.js'
+import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCache, readLeaderEpochCheckpoint, writeLeaderEpochCheckpoint, type EpochEndOffset } from './leader-epoch-checkpoint.js'
+import { recoverCleanerLeftovers } from './cleaner-swap.js'
 import type { LogConfig } from './log-config.js'
 import { DELETED_SUFFIX, LOG_SUFFIX, LogSegment, type FileSlice } from './segment.js'
 import type { Storage } from './storage.js'
@@ -46,6 +48,7 @@ export type AppendResult =
 export type ReadResult =
   | { readonly ok: true; readonly slice: FileSlice | undefined }
   | { readonly ok: false; readonly problem: 'offset-out-of-range'; readonly reason: string }
+  | { readonly ok: false; readonly problem: 'storage'; readonly reason: string; readonly error: StorageError }
 
 export interface OffsetAndTimestamp {
   readonly offset: bigint
@@ -62,6 +65,8 @@ export interface PartitionLogOptions {
   readonly recoveryPoint: bigint
   /** From log-start-offset-checkpoint: may be above the first segment's base after DeleteRecords. */
   readonly logStartOffset: bigint
+  /** From replication-offset-checkpoint: the high watermark at the last checkpoint (0 when new). */
+  readonly highWatermark?: bigint
   /** The log dir was shut down cleanly: segments and indexes are trusted without a scan. */
   readonly hadCleanShutdown: boolean
   /** Called when the disk fails under this log, so the manager can take the log dir offline. */
@@ -81,6 +86,9 @@ export class PartitionLog {
   private endOffset: bigint
   private startOffset: bigint
   private flushedOffset: bigint
+  private highWatermarkOffset: bigint
+  /** The epoch cache changed since leader-epoch-checkpoint was written (truncations write lazily). */
+  private isEpochCheckpointStale: boolean
   private unflushedRecords = 0
   private oldestUnflushedAppendMs: number | undefined
   /** Appends run one at a time: offsets are assigned in file order. */
@@ -88,6 +96,8 @@ export class PartitionLog {
   /** Segments renamed .deleted, removed for good after file.delete.delay.ms. */
   private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
   private isClosed = false
+  /** Set when the log dir went offline: every append and read fails with it from then on. */
+  private offlineError: StorageError | undefined
 
   private constructor(
     private readonly options: PartitionLogOptions,
@@ -95,12 +105,19 @@ export class PartitionLog {
     endOffset: bigint,
     private currentConfig: LogConfig,
     readonly recovery: LogRecoveryReport,
+    /** Leader epoch → first offset (leader-epoch-checkpoint), for OffsetForLeaderEpoch and truncation. */
+    private readonly epochs: LeaderEpochCache,
   ) {
     this.segments = segments
     this.endOffset = endOffset
     this.startOffset = options.logStartOffset > segments[0]!.baseOffset ? options.logStartOffset : segments[0]!.baseOffset
     if (this.startOffset > endOffset) this.startOffset = endOffset
     this.flushedOffset = options.recoveryPoint < endOffset ? options.recoveryPoint : endOffset
+    this.highWatermarkOffset = this.clampToLog(options.highWatermark ?? 0n)
+    // A checkpoint written before a crash may name offsets that recovery cut away.
+    const isCutAtEnd = epochs.truncateFromEnd(endOffset)
+    const isCutAtStart = epochs.truncateFromStart(this.startOffset)
+    this.isEpochCheckpointStale = isCutAtEnd || isCutAtStart
     if (recovery.recoveredSegments > 0) this.flushedOffset = endOffset
   }
 
@@ -108,12 +125,14 @@ export class PartitionLog {
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const { storage, directory, config, clock } = options
     await storage.mkdir(directory)
+    const segmentOptions = { indexIntervalBytes: config.indexIntervalBytes, maxIndexBytes: config.segmentIndexBytes }
+    // A compaction that a crash interrupted is finished or discarded before the segments are listed.
+    await recoverCleanerLeftovers(storage, directory, segmentOptions, clock.nowMs())
     const names = await storage.readdir(directory)
     for (const name of names) {
       // Leftovers of a delete or an atomic write that a crash interrupted.
       if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp')) await storage.unlink(join(directory, name))
     }
-    const segmentOptions = { indexIntervalBytes: config.indexIntervalBytes, maxIndexBytes: config.segmentIndexBytes }
     const baseOffsets = names
       .filter((name) => name.endsWith(LOG_SUFFIX) && /^\d{20}\.log$/.test(name))
       .map((name) => BigInt(name.slice(0, 20)))
@@ -157,7 +176,17 @@ export class PartitionLog {
     endOffset ??= (await active.readNextOffset()) ?? active.baseOffset
     // An empty active segment left behind by a crash may start beyond the data before it.
     if (endOffset < active.baseOffset) endOffset = active.baseOffset
-    return new PartitionLog(options, segments, endOffset, config, report)
+    const epochs = new LeaderEpochCache(await readLeaderEpochCheckpoint(storage, join(directory, LEADER_EPOCH_CHECKPOINT_FILE)))
+    return new PartitionLog(options, segments, endOffset, config, report, epochs)
+  }
+
+  /** The log dir failed: refuse appends and reads from now on (KAFKA_STORAGE_ERROR). */
+  markOffline(error: StorageError): void {
+    this.offlineError ??= error
+  }
+
+  get isOffline(): boolean {
+    return this.offlineError !== undefined
   }
 
   get directory(): string {
@@ -179,6 +208,24 @@ export class PartitionLog {
 
   get logStartOffset(): bigint {
     return this.startOffset
+  }
+
+  /**
+   * The high watermark: consumers read below it. Replication decides it; the log keeps it within
+   * [log start, log end] and checkpoints it (replication-offset-checkpoint).
+   */
+  get highWatermark(): bigint {
+    return this.highWatermarkOffset
+  }
+
+  updateHighWatermark(offset: bigint): bigint {
+    this.highWatermarkOffset = this.clampToLog(offset)
+    return this.highWatermarkOffset
+  }
+
+  private clampToLog(offset: bigint): bigint {
+    if (offset < this.startOffset) return this.startOffset
+    return offset > this.endOffset ? this.endOffset : offset
   }
 
   /** Everything below this offset is on disk (fsync'd). */
@@ -217,6 +264,7 @@ export class PartitionLog {
 
   private async appendNow(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
     if (this.isClosed) throw new RangeError(`log ${this.directory} is closed`)
+    if (this.offlineError !== undefined) return { ok: false, problem: 'storage', reason: this.offlineError.message, error: this.offlineError }
     const config = this.currentConfig
     if (batch.length > config.maxMessageBytes) {
       return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
@@ -228,6 +276,7 @@ export class PartitionLog {
     const lastOffset = baseOffset + BigInt(header.lastOffsetDelta)
     setBaseOffset(batch, baseOffset)
     setPartitionLeaderEpoch(batch, leaderEpoch)
+    const isNewEpoch = leaderEpoch >= 0 && (this.epochs.latestEpoch === undefined || leaderEpoch > this.epochs.latestEpoch)
     let logAppendTime = -1n
     let maxTimestamp = header.maxTimestamp
     if (config.messageTimestampType === 'LogAppendTime') {
@@ -236,6 +285,8 @@ export class PartitionLog {
       setMaxTimestamp(batch, TimestampType.LOG_APPEND_TIME, logAppendTime)
     }
     try {
+      // Kafka records a new epoch's start offset durably before the epoch's first batch.
+      if (isNewEpoch && this.epochs.assign(leaderEpoch, baseOffset)) await this.writeEpochCheckpoint()
       const segment = await this.maybeRoll(batch.length, lastOffset)
       const sizeBefore = segment.sizeBytes
       try {
@@ -288,8 +339,28 @@ export class PartitionLog {
     return segment
   }
 
+  /** The leader epochs and where each starts, oldest first. */
+  get leaderEpochs(): ReturnType<LeaderEpochCache['entries']> {
+    return this.epochs.entries()
+  }
+
+  get latestLeaderEpoch(): number | undefined {
+    return this.epochs.latestEpoch
+  }
+
+  /** OffsetForLeaderEpoch: where `epoch` ended in this log (KIP-101, KIP-279). */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.epochs.endOffsetFor(epoch, this.endOffset)
+  }
+
+  private async writeEpochCheckpoint(): Promise<void> {
+    await writeLeaderEpochCheckpoint(this.options.storage, join(this.directory, LEADER_EPOCH_CHECKPOINT_FILE), this.epochs.entries())
+    this.isEpochCheckpointStale = false
+  }
+
   /** Makes every appended batch durable and moves the recovery point to the log end. */
   async flush(): Promise<void> {
+    if (this.isEpochCheckpointStale) await this.writeEpochCheckpoint()
     const target = this.endOffset
     for (let index = 0; index < this.segments.length; index++) {
       const next = this.segments[index + 1]
@@ -319,6 +390,7 @@ export class PartitionLog {
    * segment. Offsets outside [log start, log end] are OFFSET_OUT_OF_RANGE.
    */
   async read(offset: bigint, maxBytes: number, options: { readonly maxOffset?: bigint; readonly isMinOneBatch?: boolean } = {}): Promise<ReadResult> {
+    if (this.offlineError !== undefined) return { ok: false, problem: 'storage', reason: this.offlineError.message, error: this.offlineError }
     if (offset < this.startOffset || offset > this.endOffset) {
       return { ok: false, problem: 'offset-out-of-range', reason: `offset ${offset} is outside [${this.startOffset}, ${this.endOffset}]` }
     }
@@ -399,6 +471,8 @@ export class PartitionLog {
    */
   advanceLogStartOffset(offset: bigint): bigint {
     if (offset > this.startOffset) this.startOffset = offset > this.endOffset ? this.endOffset : offset
+    if (this.highWatermarkOffset < this.startOffset) this.highWatermarkOffset = this.startOffset
+    if (this.epochs.truncateFromStart(this.startOffset)) this.isEpochCheckpointStale = true
     return this.startOffset
   }
 
@@ -424,6 +498,8 @@ export class PartitionLog {
     const dataEnd = (await active.readNextOffset()) ?? active.baseOffset
     this.endOffset = dataEnd < this.startOffset ? this.startOffset : dataEnd
     if (this.flushedOffset > this.endOffset) this.flushedOffset = this.endOffset
+    if (this.highWatermarkOffset > this.endOffset) this.highWatermarkOffset = this.endOffset
+    if (this.epochs.truncateFromEnd(this.endOffset)) await this.writeEpochCheckpoint()
   }
 
   /**

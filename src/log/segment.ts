@@ -61,14 +61,21 @@ export class LogSegment {
     readonly createdAtMs: number,
   ) {}
 
-  static async create(storage: Storage, directory: string, baseOffset: bigint, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
-    const file = await storage.open(join(directory, segmentFileName(baseOffset, LOG_SUFFIX)), 'readWrite')
+  /**
+   * Creates an empty segment. `fileSuffix` is appended to all three file names: the cleaner writes
+   * its output as `<base>.log.cleaned` (cleaner-swap.ts), closes it and renames it into place; a
+   * segment with a suffix is only ever appended to, flushed and closed, never deleted through it.
+   */
+  static async create(storage: Storage, directory: string, baseOffset: bigint, options: SegmentOptions, nowMs: number, fileSuffix = ''): Promise<LogSegment> {
+    const file = await storage.open(join(directory, segmentFileName(baseOffset, LOG_SUFFIX) + fileSuffix), 'readWrite')
     await file.truncate(0)
-    const segment = LogSegment.build(storage, directory, baseOffset, file, 0, options, nowMs)
+    const segment = LogSegment.build(storage, directory, baseOffset, file, 0, options, nowMs, fileSuffix)
     segment.indexesLoaded = Promise.all([segment.offsetIndex.reset(), segment.timeIndex.reset()]).then(() =>
       Promise.all([segment.offsetIndex.preallocate(), segment.timeIndex.preallocate()]).then(() => undefined),
     )
     await segment.indexesLoaded
+    // The new files' directory entries must be durable before data in them is acknowledged.
+    await storage.syncDirectory(directory)
     return segment
   }
 
@@ -79,9 +86,9 @@ export class LogSegment {
     return LogSegment.build(storage, directory, baseOffset, file, size, options, nowMs)
   }
 
-  private static build(storage: Storage, directory: string, baseOffset: bigint, file: StorageFile, size: number, options: SegmentOptions, nowMs: number): LogSegment {
-    const offsetIndex = new OffsetIndex(storage, join(directory, segmentFileName(baseOffset, INDEX_SUFFIX)), baseOffset, options.maxIndexBytes)
-    const timeIndex = new TimeIndex(storage, join(directory, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, options.maxIndexBytes)
+  private static build(storage: Storage, directory: string, baseOffset: bigint, file: StorageFile, size: number, options: SegmentOptions, nowMs: number, fileSuffix = ''): LogSegment {
+    const offsetIndex = new OffsetIndex(storage, join(directory, segmentFileName(baseOffset, INDEX_SUFFIX) + fileSuffix), baseOffset, options.maxIndexBytes)
+    const timeIndex = new TimeIndex(storage, join(directory, segmentFileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix), baseOffset, options.maxIndexBytes)
     return new LogSegment(storage, directory, baseOffset, file, size, offsetIndex, timeIndex, options, nowMs)
   }
 

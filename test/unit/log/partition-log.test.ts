@@ -226,3 +226,25 @@ test('a deleted index file is rebuilt on open, and a garbage one when a lookup m
   assert.equal(values[0]![0], 25n)
   assert.equal(values.length, 15)
 })
+
+test('leader epochs are recorded where they start, checkpointed, and cut by truncation', async (t) => {
+  const { log, fixture } = await openTestLog(t)
+  await appendOk(log, testBatch('a', 2), 0)
+  await appendOk(log, testBatch('b', 2), 0)
+  await appendOk(log, testBatch('c', 2), 2)
+  await appendOk(log, testBatch('d', 2), 5)
+  assert.deepEqual(log.leaderEpochs, [
+    { epoch: 0, startOffset: 0n },
+    { epoch: 2, startOffset: 4n },
+    { epoch: 5, startOffset: 6n },
+  ])
+  assert.equal(readFileSync(join(fixture.directory, 'leader-epoch-checkpoint'), 'utf8'), '0\n3\n0 0\n2 4\n5 6\n')
+  assert.deepEqual(log.endOffsetForEpoch(2), { epoch: 2, endOffset: 6n })
+  assert.deepEqual(log.endOffsetForEpoch(5), { epoch: 5, endOffset: 8n })
+  await log.truncateTo(6n)
+  assert.equal(log.latestLeaderEpoch, 2)
+  assert.equal(readFileSync(join(fixture.directory, 'leader-epoch-checkpoint'), 'utf8'), '0\n2\n0 0\n2 4\n')
+  await log.close()
+  const reopened = await fixture.reopen({ hadCleanShutdown: true, recoveryPoint: 6n })
+  assert.equal(reopened.latestLeaderEpoch, 2)
+})
