@@ -172,6 +172,9 @@ export class PartitionLog {
       }
       if (index === segments.length - 1) endOffset = result.nextOffset ?? segment.baseOffset
     }
+    // The removals must be durable before anything is appended after the cut: otherwise a power
+    // loss brings the dropped segments back, holding the offsets that new appends reuse.
+    if (report.deletedSegments > 0) await storage.syncDirectory(directory)
     const active = segments[segments.length - 1]!
     endOffset ??= (await active.readNextOffset()) ?? active.baseOffset
     // An empty active segment left behind by a crash may start beyond the data before it.
@@ -292,7 +295,11 @@ export class PartitionLog {
       try {
         await segment.append(batch, baseOffset, maxTimestamp, lastOffset)
       } catch (error) {
-        await segment.truncateToSize(sizeBefore).catch(() => undefined)
+        // Cut any partial batch; if even that fails, recovery cuts it at the next start (the log
+        // goes offline below either way, so nothing is appended after it meanwhile).
+        await segment.truncateToSize(sizeBefore).catch((truncateError: unknown) => {
+          if (!(truncateError instanceof StorageError)) throw truncateError
+        })
         throw error
       }
       this.endOffset = lastOffset + 1n
@@ -301,6 +308,9 @@ export class PartitionLog {
       if (this.unflushedRecords >= config.flushMessages) await this.flush()
     } catch (error) {
       if (!(error instanceof StorageError)) throw error
+      // As Kafka takes the log dir offline: after a failed write or fsync the kernel may have
+      // dropped dirty pages, so a later success could not prove anything durable.
+      this.markOffline(error)
       this.options.onStorageError?.(error)
       return { ok: false, problem: 'storage', reason: error.message, error }
     }
@@ -491,9 +501,12 @@ export class PartitionLog {
     if (segment.baseOffset >= offset && keep > 0) {
       this.segments.splice(keep, 1)
       await this.deleteSegment(segment)
+      removed.push(segment)
     } else {
       await segment.truncateTo(offset)
     }
+    // As in open(): removed segments must not come back after a power loss behind new appends.
+    if (removed.length > 0) await this.options.storage.syncDirectory(this.directory)
     const active = this.activeSegment
     const dataEnd = (await active.readNextOffset()) ?? active.baseOffset
     this.endOffset = dataEnd < this.startOffset ? this.startOffset : dataEnd
