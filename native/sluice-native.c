@@ -367,7 +367,7 @@ static inline int skip_bytes(const uint8_t *data, size_t *offset, size_t limit, 
 }
 
 // A byte string with a one- or two-byte length, for try_fast_record: 0 when anything is unusual.
-static inline int skip_short_bytes(const uint8_t **cursor, const uint8_t *record_end, int nullable) {
+static inline __attribute__((always_inline)) int skip_short_bytes(const uint8_t **cursor, const uint8_t *record_end, int nullable) {
   const uint8_t *p = *cursor;
   if (p >= record_end) return 0;
   uint32_t raw = p[0];
@@ -393,7 +393,7 @@ static inline int skip_short_bytes(const uint8_t **cursor, const uint8_t *record
 // checks, which holds while the record ends at least 16 bytes before the batch. Returns 0 without
 // side effects when unsure; walk_records then checks the same record the careful way, so this only
 // ever says yes to records the careful walk also accepts.
-static inline int try_fast_record(const uint8_t *data, size_t end, size_t *offset, int32_t index, int32_t last_offset_delta,
+static inline __attribute__((always_inline)) int try_fast_record(const uint8_t *data, size_t end, size_t *offset, int32_t index, int32_t last_offset_delta,
                                   int require_contiguous, int64_t *previous_delta) {
   const uint8_t *p = data + *offset;
   const uint8_t *limit = data + end;
@@ -444,7 +444,7 @@ static inline int try_fast_record(const uint8_t *data, size_t end, size_t *offse
   return 1;
 }
 
-static void walk_records(const uint8_t *data, size_t start, size_t end, int32_t record_count, int32_t last_offset_delta,
+__attribute__((noinline)) static void walk_records(const uint8_t *data, size_t start, size_t end, int32_t record_count, int32_t last_offset_delta,
                          int require_contiguous, struct walk_outcome *out) {
   size_t offset = start;
   int64_t previous_delta = -1;
@@ -595,6 +595,51 @@ static napi_value js_walk_records(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// checkBatch(bytes, end, recordCount, lastOffsetDelta, requireContiguous, walk): the CRC-32C of
+// bytes[21, end) (a magic 2 batch's checksummed part) and, when `walk`, the framing of the records
+// in bytes[61, end), in one call. Returns the CRC when the framing is sound (or not walked), else
+// [crc, result, offset, index, detail, value].
+static napi_value js_check_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  const uint8_t *data;
+  size_t length;
+  uint32_t end;
+  int32_t record_count, last_offset_delta;
+  bool require_contiguous, walk;
+  if (argc < 6 || !get_bytes(env, argv[0], &data, &length) || !get_uint32(env, argv[1], &end) || !get_int32(env, argv[2], &record_count) ||
+      !get_int32(env, argv[3], &last_offset_delta)) {
+    return NULL;
+  }
+  if (napi_get_value_bool(env, argv[4], &require_contiguous) != napi_ok || napi_get_value_bool(env, argv[5], &walk) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a boolean");
+    return NULL;
+  }
+  if (end > length || end < 61) {
+    napi_throw_range_error(env, NULL, "batch end outside the buffer");
+    return NULL;
+  }
+  uint32_t crc = crc32c(0, data + 21, end - 21);
+  struct walk_outcome outcome = {WALK_OK, 0, 0, 0, 0};
+  if (walk) walk_records(data, 61, end, record_count, last_offset_delta, require_contiguous, &outcome);
+  napi_value result;
+  if (outcome.result == WALK_OK) {
+    napi_create_uint32(env, crc, &result);
+    return result;
+  }
+  napi_create_array_with_length(env, 6, &result);
+  napi_value item;
+  napi_create_uint32(env, crc, &item);
+  napi_set_element(env, result, 0, item);
+  int32_t fields[5] = {outcome.result, outcome.offset, outcome.index, outcome.detail, outcome.value};
+  for (uint32_t i = 0; i < 5; i++) {
+    napi_create_int32(env, fields[i], &item);
+    napi_set_element(env, result, i + 1, item);
+  }
+  return result;
+}
+
 static napi_value js_crc32c_uses_hardware(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
@@ -611,6 +656,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
       {"crc32c", NULL, js_crc32c, NULL, NULL, NULL, napi_enumerable, NULL},
       {"walkRecords", NULL, js_walk_records, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"checkBatch", NULL, js_check_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crc32cUsesHardware", NULL, js_crc32c_uses_hardware, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

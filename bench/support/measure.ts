@@ -57,6 +57,30 @@ class RoundTimer {
   }
 }
 
+/**
+ * Measures `operation` against `baseline` (both over `bytesPerOperation` bytes) in alternating
+ * rounds, so both see the same machine; returns each side's median MB/s and the median of the
+ * paired ratios, which cancels drift between rounds.
+ */
+export function measurePaired(
+  baseline: () => void,
+  operation: () => void,
+  bytesPerOperation: number,
+  rounds = 11,
+): { baselineMbps: number; operationMbps: number; ratio: number } {
+  const baselineResults: number[] = []
+  const operationResults: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    baselineResults.push(measureMbps(baseline, bytesPerOperation, { rounds: 1, roundMs: 100 }))
+    operationResults.push(measureMbps(operation, bytesPerOperation, { rounds: 1, roundMs: 100 }))
+  }
+  return {
+    baselineMbps: median(baselineResults),
+    operationMbps: median(operationResults),
+    ratio: median(operationResults.map((value, i) => value / baselineResults[i]!)),
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!

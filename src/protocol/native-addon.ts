@@ -11,6 +11,12 @@ export interface NativeAddon {
    * when sound, else [result, offset, index, detail, value] (codes in sluice-native.c).
    */
   walkRecords(bytes: Uint8Array, start: number, end: number, recordCount: number, lastOffsetDelta: number, requireContiguousOffsets: boolean): NativeWalkFault | undefined
+  /**
+   * For the magic 2 batch in bytes[0, end): the CRC-32C of bytes[21, end) and, when `walk`, the
+   * record framing of bytes[61, end), in one call. The CRC alone when the framing is sound (or not
+   * walked), else [crc, ...NativeWalkFault].
+   */
+  checkBatch(bytes: Uint8Array, end: number, recordCount: number, lastOffsetDelta: number, requireContiguousOffsets: boolean, walk: boolean): number | [number, ...NativeWalkFault]
   /** True when CRC-32C runs on the CPU's CRC instruction rather than a table. */
   crc32cUsesHardware(): boolean
 }

@@ -256,6 +256,14 @@ function fault(problem: RecordBatchProblem, reason: string, offset: number): Rec
  * bytes; the header is returned so the caller reads nothing twice.
  */
 export function validateRecordBatch(batch: Buffer, options?: ValidateRecordBatchOptions): RecordBatchValidation {
+  return checkRecordBatch(batch, options) ?? { ok: true, header: readRecordBatchHeader(batch) }
+}
+
+/**
+ * validateRecordBatch without building the header: the fault, or undefined for a sound batch. The
+ * produce path calls this for every batch and reads the few header fields it needs itself.
+ */
+export function checkRecordBatch(batch: Buffer, options?: ValidateRecordBatchOptions): RecordBatchFault | undefined {
   const requireContiguousOffsets = options?.requireContiguousOffsets ?? true
   if (batch.length < RECORD_BATCH_HEADER_SIZE) {
     return fault('truncated', `batch of ${batch.length} bytes is shorter than the 61-byte header`, 0)
@@ -275,24 +283,30 @@ export function validateRecordBatch(batch: Buffer, options?: ValidateRecordBatch
   if (end < batch.length) return fault('trailing-bytes', `${batch.length - end} bytes follow the batch`, end)
   const magic = batch.readInt8(MAGIC_OFFSET)
   if (magic !== MAGIC_V2) return fault('unsupported-magic', `magic ${magic} is not 2`, MAGIC_OFFSET)
-  const crc = batch.readUInt32BE(CRC_OFFSET)
-  const actualCrc = crc32c(batch.subarray(CRC_START, end))
-  if (crc !== actualCrc) return fault('crc-mismatch', `CRC ${crc} does not match the computed ${actualCrc}`, CRC_OFFSET)
   const attributes = batch.readUInt16BE(ATTRIBUTES_OFFSET)
+  const recordCount = batch.readInt32BE(RECORD_COUNT_OFFSET)
+  const lastOffsetDelta = batch.readInt32BE(LAST_OFFSET_DELTA_OFFSET)
+  const isWalked = (attributes & 0x07) === CompressionType.NONE
+  // One native call does the CRC and the record walk (when built): the checks below keep their
+  // order (CRC first), whichever way the work was done.
+  const native = nativeAddon?.checkBatch(batch, end, recordCount, lastOffsetDelta, requireContiguousOffsets, isWalked)
+  const crc = batch.readUInt32BE(CRC_OFFSET)
+  const actualCrc = native === undefined ? crc32c(batch.subarray(CRC_START, end)) : typeof native === 'number' ? native : native[0]
+  if (crc !== actualCrc) return fault('crc-mismatch', `CRC ${crc} does not match the computed ${actualCrc}`, CRC_OFFSET)
   if (compressionTypeFromAttributes(attributes) === undefined) {
     return fault('unknown-compression', `unknown compression codec ${attributes & 0x07}`, ATTRIBUTES_OFFSET)
   }
   if ((attributes & ~ASSIGNED_ATTRIBUTES) !== 0) {
     return fault('invalid-attributes', `unassigned attribute bits set in ${attributes}`, ATTRIBUTES_OFFSET)
   }
-  const header = readRecordBatchHeader(batch)
-  const countFault = checkRecordCounts(header, requireContiguousOffsets)
-  if (countFault !== undefined) return countFault
-  if (header.compression === CompressionType.NONE) {
-    const recordFault = checkRecordFraming(batch, RECORDS_OFFSET, end, header, requireContiguousOffsets)
-    if (recordFault !== undefined) return recordFault
+  const countFault = checkCounts(recordCount, lastOffsetDelta, requireContiguousOffsets)
+  if (countFault !== undefined || !isWalked) return countFault
+  if (native === undefined) {
+    return checkRecordFraming(batch, RECORDS_OFFSET, end, readRecordBatchHeader(batch), requireContiguousOffsets)
   }
-  return { ok: true, header }
+  if (typeof native === 'number') return undefined
+  const [, ...walkFault] = native
+  return describeNativeFault(walkFault, recordCount)
 }
 
 /** recordCount and lastOffsetDelta against each other (Kafka's LogValidator.validateBatch). */
@@ -300,7 +314,10 @@ export function checkRecordCounts(
   header: RecordBatchHeader,
   requireContiguousOffsets: boolean,
 ): RecordBatchFault | undefined {
-  const { recordCount, lastOffsetDelta } = header
+  return checkCounts(header.recordCount, header.lastOffsetDelta, requireContiguousOffsets)
+}
+
+function checkCounts(recordCount: number, lastOffsetDelta: number, requireContiguousOffsets: boolean): RecordBatchFault | undefined {
   if (recordCount < 0) return fault('invalid-record-count', `negative record count ${recordCount}`, RECORD_COUNT_OFFSET)
   if (lastOffsetDelta < 0) {
     return fault('invalid-offset-delta', `negative lastOffsetDelta ${lastOffsetDelta}`, LAST_OFFSET_DELTA_OFFSET)
@@ -340,16 +357,16 @@ export function checkRecordFraming(
 ): RecordBatchFault | undefined {
   if (nativeAddon === undefined) return checkRecordFramingInJavaScript(data, start, end, header, requireContiguousOffsets)
   const nativeFault = nativeAddon.walkRecords(data, start, end, header.recordCount, header.lastOffsetDelta, requireContiguousOffsets)
-  return nativeFault === undefined ? undefined : describeNativeFault(nativeFault, header)
+  return nativeFault === undefined ? undefined : describeNativeFault(nativeFault, header.recordCount)
 }
 
 // Result and detail codes of walk_records in native/sluice-native.c.
 const NATIVE_PROBLEMS: Record<number, RecordBatchProblem> = { 1: 'invalid-record-count', 2: 'invalid-record', 3: 'invalid-offset-delta' }
 
-function describeNativeFault([result, offset, index, detail, value]: NativeWalkFault, header: RecordBatchHeader): RecordBatchFault {
+function describeNativeFault([result, offset, index, detail, value]: NativeWalkFault, recordCount: number): RecordBatchFault {
   const problem = NATIVE_PROBLEMS[result] ?? 'invalid-record'
   const reasons: Record<number, string> = {
-    1: `batch declares ${header.recordCount} records but holds ${index}`,
+    1: `batch declares ${recordCount} records but holds ${index}`,
     2: `record ${index} has a malformed varint`,
     3: `record ${index} has a malformed varlong`,
     4: `record ${index} length ${value} does not fit the batch`,

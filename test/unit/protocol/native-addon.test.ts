@@ -2,12 +2,19 @@
 // CRC-32C on every code path (table, CRC instruction, 128- and 512-bit folding, each tail), and the
 // same verdict, problem and offset for the record framing of valid and damaged batches.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { test } from 'node:test'
 import { crc32c as referenceCrc32c } from '@node-rs/crc32'
 import { buildRecordBatchSync, type RecordInput } from '../../../src/protocol/build-record-batch.js'
 import { nativeAddon } from '../../../src/protocol/native-addon.js'
 import { RECORDS_OFFSET, checkRecordFraming, checkRecordFramingInJavaScript, readRecordBatchHeader } from '../../../src/protocol/record-batch.js'
+import { damagedBatchVerdicts } from '../../helpers/damaged-batches.js'
 import { seededRandom } from '../../helpers/seeded-random.js'
+
+const execFileAsync = promisify(execFile)
 
 function requireAddon(): NonNullable<typeof nativeAddon> {
   assert.ok(nativeAddon, 'the native addon is not built: npm run build compiles native/sluice-native.c (needs a C compiler)')
@@ -82,4 +89,17 @@ test('native and JavaScript record walks agree on valid and damaged batches', ()
     }
   }
   assert.ok(faults > 300, `only ${faults} damaged batches were caught`)
+})
+
+test('checkRecordBatch gives the same verdicts with and without the native addon', async () => {
+  requireAddon()
+  const seed = 4242
+  const count = 400
+  const withNative = damagedBatchVerdicts(seed, count)
+  const child = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'helpers', 'damaged-batches-child.js')
+  const { stdout } = await execFileAsync(process.execPath, [child, String(seed), String(count)], { env: { ...process.env, SLUICE_DISABLE_NATIVE: '1' }, timeout: 30_000 })
+  const withoutNative = JSON.parse(stdout) as typeof withNative
+  assert.deepEqual(withNative, withoutNative)
+  assert.ok(withNative.filter((verdict) => verdict !== null).length > 100, 'the damage is mostly caught')
+  assert.ok(withNative.some((verdict) => verdict === null), 'some batches are sound')
 })
