@@ -492,7 +492,7 @@ async function cleanInto(
     const output = await filterBatch(batch, context, isLastBatch, stats)
     if (output === undefined) continue
     const header = readRecordBatchHeader(output)
-    await cleaned.append(output, header.baseOffset, header.maxTimestamp, header.lastOffset)
+    await cleaned.append(output, header.baseOffset, header.lastOffset, header.maxTimestamp)
   }
 }
 

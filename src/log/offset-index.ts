@@ -9,10 +9,28 @@ export const OFFSET_INDEX_ENTRY_BYTES = 8
 export interface OffsetPosition {
   readonly offset: bigint
   readonly position: number
+  /**
+   * The batch that starts at this entry, when known: entries made since the segment was opened
+   * (appends, recovery) remember it, so a read landing on an entry needs no header read.
+   */
+  readonly batch?: IndexedBatch
+}
+
+export interface IndexedBatch {
+  readonly sizeBytes: number
+  readonly lastOffset: bigint
+  readonly maxTimestamp: bigint
 }
 
 export class OffsetIndex {
   private readonly file: IndexFile
+  /**
+   * Per entry, the batch at its position: size (-1 when unknown, as for entries read from the
+   * file), last offset − entry offset, and largest timestamp. Typed arrays: no object per entry.
+   */
+  private batchSizes = new Int32Array(0)
+  private batchLastOffsetDeltas = new Int32Array(0)
+  private batchMaxTimestamps = new BigInt64Array(0)
 
   constructor(
     storage: Storage,
@@ -59,21 +77,58 @@ export class OffsetIndex {
     return count === 0 ? undefined : this.baseOffset + BigInt(this.relativeOffsetAt(count - 1))
   }
 
-  /** Adds an entry; offsets and positions must increase. Ignored when the index is full. */
-  append(offset: bigint, position: number): void {
+  /**
+   * Adds an entry for the batch starting at `position`; offsets and positions must increase.
+   * Ignored when the index is full.
+   */
+  append(offset: bigint, position: number, batch?: IndexedBatch): void {
     if (this.file.isFull) return
     const last = this.lastOffset
     if (last !== undefined && offset <= last) throw new RangeError(`offset index ${this.path}: ${offset} does not follow ${last}`)
     const entry = this.file.appendEntry()
     entry.writeInt32BE(Number(offset - this.baseOffset), 0)
     entry.writeInt32BE(position, 4)
+    const index = this.file.entryCount - 1
+    if (batch === undefined) {
+      if (index < this.batchSizes.length) this.batchSizes[index] = -1
+      return
+    }
+    if (index >= this.batchSizes.length) this.growBatches(index + 1)
+    this.batchSizes[index] = batch.sizeBytes
+    this.batchLastOffsetDeltas[index] = Number(batch.lastOffset - offset)
+    this.batchMaxTimestamps[index] = batch.maxTimestamp
+  }
+
+  private growBatches(minimum: number): void {
+    const length = Math.max(minimum, this.batchSizes.length * 2, 64)
+    const sizes = new Int32Array(length).fill(-1)
+    sizes.set(this.batchSizes)
+    const deltas = new Int32Array(length)
+    deltas.set(this.batchLastOffsetDeltas)
+    const timestamps = new BigInt64Array(length)
+    timestamps.set(this.batchMaxTimestamps)
+    this.batchSizes = sizes
+    this.batchLastOffsetDeltas = deltas
+    this.batchMaxTimestamps = timestamps
+  }
+
+  /** Forgets the remembered batches (a segment that stopped being active keeps only its index). */
+  releaseBatches(): void {
+    this.batchSizes = new Int32Array(0)
+    this.batchLastOffsetDeltas = new Int32Array(0)
+    this.batchMaxTimestamps = new BigInt64Array(0)
   }
 
   /** The entry with the largest offset ≤ `offset`, or (baseOffset, 0) when there is none. */
   lookup(offset: bigint): OffsetPosition {
     const index = this.floorIndex(Number(offset - this.baseOffset))
     if (index < 0) return { offset: this.baseOffset, position: 0 }
-    return { offset: this.baseOffset + BigInt(this.relativeOffsetAt(index)), position: this.positionAt(index) }
+    const entryOffset = this.baseOffset + BigInt(this.relativeOffsetAt(index))
+    const position = this.positionAt(index)
+    const sizeBytes = index < this.batchSizes.length ? this.batchSizes[index]! : -1
+    if (sizeBytes < 0) return { offset: entryOffset, position }
+    const batch = { sizeBytes, lastOffset: entryOffset + BigInt(this.batchLastOffsetDeltas[index]!), maxTimestamp: this.batchMaxTimestamps[index]! }
+    return { offset: entryOffset, position, batch }
   }
 
   private floorIndex(relativeOffset: number): number {
@@ -95,7 +150,9 @@ export class OffsetIndex {
   /** Removes the entries for offsets ≥ `offset`. */
   truncateTo(offset: bigint): void {
     const relative = Number(offset - this.baseOffset)
-    this.file.truncateEntries(this.floorIndex(relative - 1) + 1)
+    const count = this.floorIndex(relative - 1) + 1
+    this.file.truncateEntries(count)
+    if (count < this.batchSizes.length) this.batchSizes.fill(-1, count)
   }
 
   preallocate(): Promise<void> {
@@ -111,6 +168,7 @@ export class OffsetIndex {
   }
 
   reset(): Promise<void> {
+    this.releaseBatches()
     return this.file.reset()
   }
 

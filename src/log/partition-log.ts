@@ -6,12 +6,15 @@ import { dirname, join } from 'node:path'
 import type { Clock } from '../clock.js'
 import { readRecords } from '../protocol/read-records.js'
 import {
+  LAST_OFFSET_DELTA_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  RECORD_COUNT_OFFSET,
   TimestampType,
+  checkRecordBatch,
   readRecordBatchHeader,
   setBaseOffset,
   setMaxTimestamp,
   setPartitionLeaderEpoch,
-  validateRecordBatch,
   type RecordBatchProblem,
 } from '../protocol/record-batch.js'
 import { readFully, scanBatches } from './batch-scanner.js'
@@ -92,7 +95,9 @@ export class PartitionLog {
   private unflushedRecords = 0
   private oldestUnflushedAppendMs: number | undefined
   /** Appends run one at a time: offsets are assigned in file order. */
-  private appendChain: Promise<unknown> = Promise.resolve()
+  /** Appends and paused tasks waiting for the one running to finish (see serially). */
+  private readonly queuedTasks: Array<() => Promise<unknown>> = []
+  private isTaskRunning = false
   /** Segments renamed .deleted, removed for good after file.delete.delay.ms. */
   private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
   private isClosed = false
@@ -260,9 +265,42 @@ export class PartitionLog {
    * is modified in place.
    */
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
-    const run = this.appendChain.then(() => this.appendNow(batch, leaderEpoch))
-    this.appendChain = run.catch(() => undefined)
-    return run
+    return this.serially(() => this.appendNow(batch, leaderEpoch))
+  }
+
+  /**
+   * Runs `task` after every earlier append or paused task. When nothing is queued it starts at
+   * once, so an append on an idle log reaches the disk without waiting for another turn.
+   */
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    if (this.queuedTasks.length === 0 && !this.isTaskRunning) {
+      this.isTaskRunning = true
+      const run = task()
+      run.then(this.startNextTask, this.startNextTask)
+      return run
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queuedTasks.push(() => {
+        const run = task()
+        run.then(resolve, reject)
+        return run
+      })
+    })
+  }
+
+  /** Runs the next queued task when one finishes (the queue only orders; results go to callers). */
+  private readonly startNextTask = (): void => {
+    const next = this.queuedTasks.shift()
+    if (next === undefined) {
+      this.isTaskRunning = false
+      return
+    }
+    next().then(this.startNextTask, this.startNextTask)
+  }
+
+  /** Resolves once every task queued so far has finished. */
+  private waitForQueuedTasks(): Promise<void> {
+    return this.serially(() => Promise.resolve())
   }
 
   private async appendNow(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
@@ -272,16 +310,18 @@ export class PartitionLog {
     if (batch.length > config.maxMessageBytes) {
       return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
     }
-    const validation = validateRecordBatch(batch)
-    if (!validation.ok) return { ok: false, problem: validation.problem, reason: validation.reason }
-    const header = validation.header
+    const fault = checkRecordBatch(batch)
+    if (fault !== undefined) return { ok: false, problem: fault.problem, reason: fault.reason }
+    // Only these header fields matter here: read directly, without building the whole header.
+    const lastOffsetDelta = batch.readInt32BE(LAST_OFFSET_DELTA_OFFSET)
+    const recordCount = batch.readInt32BE(RECORD_COUNT_OFFSET)
     const baseOffset = this.endOffset
-    const lastOffset = baseOffset + BigInt(header.lastOffsetDelta)
+    const lastOffset = baseOffset + BigInt(lastOffsetDelta)
     setBaseOffset(batch, baseOffset)
     setPartitionLeaderEpoch(batch, leaderEpoch)
     const isNewEpoch = leaderEpoch >= 0 && (this.epochs.latestEpoch === undefined || leaderEpoch > this.epochs.latestEpoch)
     let logAppendTime = -1n
-    let maxTimestamp = header.maxTimestamp
+    let maxTimestamp = batch.readBigInt64BE(MAX_TIMESTAMP_OFFSET)
     if (config.messageTimestampType === 'LogAppendTime') {
       logAppendTime = BigInt(this.options.clock.nowMs())
       maxTimestamp = logAppendTime
@@ -290,10 +330,11 @@ export class PartitionLog {
     try {
       // Kafka records a new epoch's start offset durably before the epoch's first batch.
       if (isNewEpoch && this.epochs.assign(leaderEpoch, baseOffset)) await this.writeEpochCheckpoint()
-      const segment = await this.maybeRoll(batch.length, lastOffset)
+      const active = this.activeSegment
+      const segment = active.areIndexesLoaded && !this.needsRoll(active, batch.length, lastOffset) ? active : await this.maybeRoll(batch.length, lastOffset)
       const sizeBefore = segment.sizeBytes
       try {
-        await segment.append(batch, baseOffset, maxTimestamp, lastOffset)
+        await segment.append(batch, baseOffset, lastOffset, maxTimestamp)
       } catch (error) {
         // Cut any partial batch; if even that fails, recovery cuts it at the next start (the log
         // goes offline below either way, so nothing is appended after it meanwhile).
@@ -303,7 +344,7 @@ export class PartitionLog {
         throw error
       }
       this.endOffset = lastOffset + 1n
-      this.unflushedRecords += header.recordCount
+      this.unflushedRecords += recordCount
       this.oldestUnflushedAppendMs ??= this.options.clock.nowMs()
       if (this.unflushedRecords >= config.flushMessages) await this.flush()
     } catch (error) {
@@ -314,21 +355,27 @@ export class PartitionLog {
       this.options.onStorageError?.(error)
       return { ok: false, problem: 'storage', reason: error.message, error }
     }
-    return { ok: true, baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset, recordCount: header.recordCount }
+    return { ok: true, baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset, recordCount }
   }
 
   /** Rolls to a new segment when the batch would not fit, the segment is old, or its index is full. */
   private async maybeRoll(batchBytes: number, lastOffset: bigint): Promise<LogSegment> {
     const segment = this.activeSegment
-    if (segment.sizeBytes === 0) return segment
+    if (!segment.areIndexesLoaded) await segment.loadIndexes()
+    return this.needsRoll(segment, batchBytes, lastOffset) ? this.roll() : segment
+  }
+
+  /** Kafka's roll conditions: the batch would not fit, the segment is old, its index or offset range is full. */
+  private needsRoll(segment: LogSegment, batchBytes: number, lastOffset: bigint): boolean {
+    if (segment.sizeBytes === 0) return false
     const config = this.currentConfig
-    await segment.loadIndexes()
     const ageMs = this.options.clock.nowMs() - segment.createdAtMs
-    const isFull = segment.sizeBytes + batchBytes > config.segmentBytes
-    const isOld = ageMs > config.segmentMs - config.segmentJitterMs
-    const isOffsetRangeFull = lastOffset - segment.baseOffset > MAX_OFFSETS_PER_SEGMENT
-    if (!isFull && !isOld && !segment.isIndexFull && !isOffsetRangeFull) return segment
-    return this.roll()
+    return (
+      segment.sizeBytes + batchBytes > config.segmentBytes ||
+      ageMs > config.segmentMs - config.segmentJitterMs ||
+      segment.isIndexFull ||
+      lastOffset - segment.baseOffset > MAX_OFFSETS_PER_SEGMENT
+    )
   }
 
   /** Starts a new active segment at the log end offset. */
@@ -409,7 +456,9 @@ export class PartitionLog {
     for (let index = this.segmentIndexFor(offset); index < this.segments.length; index++) {
       const segment = this.segments[index]!
       const next = this.segments[index + 1]
-      const endPosition = next === undefined || next.baseOffset > maxOffset ? await segment.positionOf(maxOffset) : segment.sizeBytes
+      // Only a bound inside this segment needs a lookup; the log end is the segment's end.
+      const isBoundInside = maxOffset < this.endOffset && (next === undefined || next.baseOffset > maxOffset)
+      const endPosition = isBoundInside ? await segment.positionOf(maxOffset) : segment.sizeBytes
       const found = await segment.read(offset, maxBytes, endPosition, options.isMinOneBatch ?? true)
       if (found !== undefined) return { ok: true, slice: found.slice }
       // Compaction may leave a segment without the offset: the next segment continues the log.
@@ -492,7 +541,7 @@ export class PartitionLog {
    * log end offset becomes `offset` when it is a batch boundary (as truncation points are).
    */
   async truncateTo(offset: bigint): Promise<void> {
-    await this.appendChain
+    await this.waitForQueuedTasks()
     if (offset >= this.endOffset) return
     const keep = Math.max(0, this.segmentIndexFor(offset))
     const removed = this.segments.splice(keep + 1)
@@ -562,15 +611,13 @@ export class PartitionLog {
   }
 
   /** Runs `task` between appends (the cleaner's swap, for instance). */
-  async withAppendsPaused<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.appendChain.then(task)
-    this.appendChain = run.catch(() => undefined)
-    return run
+  withAppendsPaused<T>(task: () => Promise<T>): Promise<T> {
+    return this.serially(task)
   }
 
   /** Flushes, writes out and trims the indexes, and closes every file (a clean shutdown). */
   async close(): Promise<void> {
-    await this.appendChain
+    await this.waitForQueuedTasks()
     if (this.isClosed) return
     await this.flush()
     this.isClosed = true
@@ -580,7 +627,7 @@ export class PartitionLog {
 
   /** Closes and removes the whole partition directory (the topic was deleted). */
   async delete(): Promise<void> {
-    await this.appendChain
+    await this.waitForQueuedTasks()
     this.isClosed = true
     for (const segment of this.segments) await segment.close()
     for (const { segment } of this.pendingDeletes) await segment.destroy()

@@ -47,6 +47,7 @@ export class LogSegment {
   private maxTimestamp = -1n
   private offsetOfMaxTimestamp = -1n
   private indexesLoaded: Promise<void> | undefined
+  private isLoaded = false
 
   private constructor(
     private readonly storage: Storage,
@@ -74,6 +75,7 @@ export class LogSegment {
       Promise.all([segment.offsetIndex.preallocate(), segment.timeIndex.preallocate()]).then(() => undefined),
     )
     await segment.indexesLoaded
+    segment.isLoaded = true
     // The new files' directory entries must be durable before data in them is acknowledged.
     await storage.syncDirectory(directory)
     return segment
@@ -110,6 +112,11 @@ export class LogSegment {
   }
 
   /** Reads the index files (once). A segment opened after a clean stop trusts them. */
+  /** True once the indexes are in memory (so hot paths can skip awaiting loadIndexes). */
+  get areIndexesLoaded(): boolean {
+    return this.isLoaded
+  }
+
   loadIndexes(): Promise<void> {
     this.indexesLoaded ??= (async () => {
       await this.offsetIndex.load()
@@ -119,6 +126,7 @@ export class LogSegment {
         this.maxTimestamp = last.timestamp
         this.offsetOfMaxTimestamp = last.offset
       }
+      this.isLoaded = true
     })()
     return this.indexesLoaded
   }
@@ -128,21 +136,24 @@ export class LogSegment {
    * index.interval.bytes have passed since the last one, as Kafka does. On a failed write the
    * segment is unchanged (the caller truncates any partial bytes with `truncateToSize`).
    */
-  async append(batch: Buffer, baseOffset: bigint, maxTimestamp: bigint, offsetOfMaxTimestamp: bigint): Promise<void> {
-    await this.loadIndexes()
+  append(batch: Buffer, baseOffset: bigint, lastOffset: bigint, maxTimestamp: bigint): Promise<void> {
+    if (!this.isLoaded) return this.loadIndexes().then(() => this.append(batch, baseOffset, lastOffset, maxTimestamp))
     const position = this.size
-    await this.file.write([batch], position)
-    this.size = position + batch.length
-    if (maxTimestamp > this.maxTimestamp) {
-      this.maxTimestamp = maxTimestamp
-      this.offsetOfMaxTimestamp = offsetOfMaxTimestamp
-    }
-    if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-      this.offsetIndex.append(baseOffset, position)
-      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
-      this.bytesSinceLastIndexEntry = 0
-    }
-    this.bytesSinceLastIndexEntry += batch.length
+    // State changes only once the bytes are written: a failed write leaves the segment as it was.
+    return this.file.write([batch], position).then(() => {
+      this.size = position + batch.length
+      // Kafka's offsetOfMaxTimestamp for a batch is its last offset (the record's own offset needs a decode).
+      if (maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = maxTimestamp
+        this.offsetOfMaxTimestamp = lastOffset
+      }
+      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
+        this.offsetIndex.append(baseOffset, position, { sizeBytes: batch.length, lastOffset, maxTimestamp })
+        this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+        this.bytesSinceLastIndexEntry = 0
+      }
+      this.bytesSinceLastIndexEntry += batch.length
+    })
   }
 
   /** Cuts the file back to `sizeBytes` (after a failed append). */
@@ -153,6 +164,14 @@ export class LogSegment {
 
   /** The batch holding `offset` (the first whose last offset is ≥ it), found through the index. */
   async findBatch(offset: bigint, endPosition = this.size): Promise<BatchLocation | undefined> {
+    if (!this.isLoaded) await this.loadIndexes()
+    // A read landing on a batch the index remembers needs no header read (consumers near the end
+    // of the log, and every batch larger than index.interval.bytes, are indexed).
+    const entry = this.offsetIndex.lookup(offset)
+    const known = entry.batch
+    if (known !== undefined && known.lastOffset >= offset && entry.position + known.sizeBytes <= Math.min(endPosition, this.size)) {
+      return { position: entry.position, sizeBytes: known.sizeBytes, baseOffset: entry.offset, lastOffset: known.lastOffset, maxTimestamp: known.maxTimestamp, magic: 2 }
+    }
     for await (const batch of this.batchesFrom(offset, endPosition)) {
       if (batch.lastOffset >= offset) return batch
     }
@@ -165,7 +184,7 @@ export class LogSegment {
    * the log (the truth) before the scan starts again.
    */
   private async *batchesFrom(offset: bigint, endPosition: number): AsyncGenerator<BatchLocation, void, undefined> {
-    await this.loadIndexes()
+    if (!this.isLoaded) await this.loadIndexes()
     for (let attempt = 0; attempt < 2; attempt++) {
       const start = this.offsetIndex.lookup(offset)
       let isFirst = true
@@ -256,6 +275,7 @@ export class LogSegment {
     await this.offsetIndex.reset()
     await this.timeIndex.reset()
     this.indexesLoaded = Promise.resolve()
+    this.isLoaded = true
     this.maxTimestamp = -1n
     this.offsetOfMaxTimestamp = -1n
     this.bytesSinceLastIndexEntry = 0
@@ -303,7 +323,7 @@ export class LogSegment {
         this.offsetOfMaxTimestamp = header.lastOffset
       }
       if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-        this.offsetIndex.append(header.baseOffset, position)
+        this.offsetIndex.append(header.baseOffset, position, { sizeBytes, lastOffset: header.lastOffset, maxTimestamp: header.maxTimestamp })
         this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
         this.bytesSinceLastIndexEntry = 0
       }
@@ -335,6 +355,7 @@ export class LogSegment {
   /** Called when the segment stops being active: indexes written out and trimmed. */
   async onRoll(): Promise<void> {
     await this.loadIndexes()
+    this.offsetIndex.releaseBatches()
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
     await this.offsetIndex.persist(true)
     await this.timeIndex.persist(true)

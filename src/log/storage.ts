@@ -54,7 +54,20 @@ class NodeStorageFile implements StorageFile {
     private readonly fd: number,
   ) {}
 
-  async write(chunks: readonly Buffer[], position: number): Promise<void> {
+  write(chunks: readonly Buffer[], position: number): Promise<void> {
+    // The common case, one buffer written whole, costs a single thread-pool round trip.
+    const only = chunks.length === 1 ? chunks[0]! : undefined
+    if (only === undefined) return this.writeAll(chunks, position)
+    return new Promise((resolve, reject) => {
+      write(this.fd, only, 0, only.length, position, (error, written) => {
+        if (error !== null) reject(StorageError.from(error, 'write', this.path))
+        else if (written === only.length) resolve()
+        else this.writeAll([only.subarray(written)], position + written).then(resolve, reject)
+      })
+    })
+  }
+
+  private async writeAll(chunks: readonly Buffer[], position: number): Promise<void> {
     let pending = chunks.filter((chunk) => chunk.length > 0)
     let at = position
     while (pending.length > 0) {
