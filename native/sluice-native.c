@@ -534,6 +534,16 @@ static int get_int32(napi_env env, napi_value value, int32_t *out) {
   return 1;
 }
 
+// Stores [result, offset, index, detail, value] of a walk fault into `array` from `first` on.
+static void set_fault_elements(napi_env env, napi_value array, uint32_t first, const struct walk_outcome *outcome) {
+  int32_t fields[5] = {outcome->result, outcome->offset, outcome->index, outcome->detail, outcome->value};
+  for (uint32_t i = 0; i < 5; i++) {
+    napi_value item;
+    napi_create_int32(env, fields[i], &item);
+    napi_set_element(env, array, first + i, item);
+  }
+}
+
 // crc32c(bytes, initial, start, end): the CRC-32C of bytes[start, end), continuing `initial`.
 static napi_value js_crc32c(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -585,13 +595,8 @@ static napi_value js_walk_records(napi_env env, napi_callback_info info) {
     napi_get_undefined(env, &result);
     return result;
   }
-  int32_t fields[5] = {outcome.result, outcome.offset, outcome.index, outcome.detail, outcome.value};
   napi_create_array_with_length(env, 5, &result);
-  for (uint32_t i = 0; i < 5; i++) {
-    napi_value item;
-    napi_create_int32(env, fields[i], &item);
-    napi_set_element(env, result, i, item);
-  }
+  set_fault_elements(env, result, 0, &outcome);
   return result;
 }
 
@@ -632,11 +637,7 @@ static napi_value js_check_batch(napi_env env, napi_callback_info info) {
   napi_value item;
   napi_create_uint32(env, crc, &item);
   napi_set_element(env, result, 0, item);
-  int32_t fields[5] = {outcome.result, outcome.offset, outcome.index, outcome.detail, outcome.value};
-  for (uint32_t i = 0; i < 5; i++) {
-    napi_create_int32(env, fields[i], &item);
-    napi_set_element(env, result, i + 1, item);
-  }
+  set_fault_elements(env, result, 1, &outcome);
   return result;
 }
 

@@ -12,6 +12,7 @@ import { PartitionLog } from '../../src/log/partition-log.js'
 import type { OpenMode, Storage, StorageFile } from '../../src/log/storage.js'
 import { StorageError } from '../../src/log/storage-error.js'
 import { ManualClock } from '../helpers/manual-clock.js'
+import { DelegatingStorage, delegatingFile } from '../helpers/delegating-storage.js'
 import { MemoryStorage } from '../helpers/memory-storage.js'
 import { seededRandom } from '../helpers/seeded-random.js'
 import { MAX_RECORDS_PER_BATCH, assertSequencedLog, sequencedBatch } from '../helpers/sequenced-log.js'
@@ -170,16 +171,18 @@ test('a rolled segment survives power loss without a flush: the roll makes it du
  * MemoryStorage whose next write to a matching file writes only the first half of its bytes and
  * then fails with ENOSPC, as a disk that fills up in the middle of a write does.
  */
-class ShortWriteStorage implements Storage {
+class ShortWriteStorage extends DelegatingStorage {
   private armed: { errno: string; matchPath: (path: string) => boolean } | undefined
 
-  constructor(readonly inner: MemoryStorage) {}
+  constructor(readonly memory: MemoryStorage) {
+    super(memory)
+  }
 
   failNextWriteHalfway(errno: string, matchPath: (path: string) => boolean): void {
     this.armed = { errno, matchPath }
   }
 
-  async open(path: string, mode: OpenMode): Promise<StorageFile> {
+  override async open(path: string, mode: OpenMode): Promise<StorageFile> {
     const file = await this.inner.open(path, mode)
     const write = async (chunks: readonly Buffer[], position: number): Promise<void> => {
       const armed = this.armed
@@ -189,43 +192,7 @@ class ShortWriteStorage implements Storage {
       await file.write([bytes.subarray(0, Math.floor(bytes.length / 2))], position)
       throw new StorageError(armed.errno, 'write', path)
     }
-    return {
-      path: file.path,
-      write,
-      read: (target, targetOffset, length, at) => file.read(target, targetOffset, length, at),
-      sync: () => file.sync(),
-      truncate: (sizeBytes) => file.truncate(sizeBytes),
-      size: () => file.size(),
-      close: () => file.close(),
-    }
-  }
-
-  readFile(path: string): Promise<Buffer> {
-    return this.inner.readFile(path)
-  }
-  writeFileAtomic(path: string, data: Buffer): Promise<void> {
-    return this.inner.writeFileAtomic(path, data)
-  }
-  rename(from: string, to: string): Promise<void> {
-    return this.inner.rename(from, to)
-  }
-  unlink(path: string): Promise<void> {
-    return this.inner.unlink(path)
-  }
-  removeDirectory(path: string): Promise<void> {
-    return this.inner.removeDirectory(path)
-  }
-  mkdir(path: string): Promise<void> {
-    return this.inner.mkdir(path)
-  }
-  readdir(path: string): Promise<string[]> {
-    return this.inner.readdir(path)
-  }
-  sizeOf(path: string): Promise<number | undefined> {
-    return this.inner.sizeOf(path)
-  }
-  syncDirectory(path: string): Promise<void> {
-    return this.inner.syncDirectory(path)
+    return delegatingFile(file, { write })
   }
 }
 

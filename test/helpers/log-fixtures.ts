@@ -7,6 +7,8 @@ import { logConfig, type LogConfig } from '../../src/log/log-config.js'
 import { PartitionLog, type PartitionLogOptions } from '../../src/log/partition-log.js'
 import { NodeStorage, type Storage } from '../../src/log/storage.js'
 import { buildRecordBatchSync } from '../../src/protocol/build-record-batch.js'
+import { readRecordsSync } from '../../src/protocol/read-records.js'
+import { readRecordBatchHeader, splitRecordBatches } from '../../src/protocol/record-batch.js'
 import { ManualClock } from './manual-clock.js'
 
 export interface TestContextLike {
@@ -75,4 +77,22 @@ export async function readSlice(slice: { file: { read(b: Buffer, o: number, l: n
     total += count
   }
   return buffer.subarray(0, total)
+}
+
+/** Every record's offset and value readable from `from` to the log end, following the log across segments. */
+export async function readLogValues(log: PartitionLog, from = log.logStartOffset): Promise<Array<[bigint, string]>> {
+  const values: Array<[bigint, string]> = []
+  let offset = from
+  for (let guard = 0; offset < log.logEndOffset && guard < 10_000; guard++) {
+    const result = await log.read(offset, 1 << 20)
+    if (!result.ok) throw new Error(`read at ${offset} failed: ${result.reason}`)
+    if (result.slice === undefined) break
+    for (const batch of splitRecordBatches(await readSlice(result.slice)).batches) {
+      for (const record of readRecordsSync(batch)) {
+        if (record.offset >= offset) values.push([record.offset, record.value?.toString() ?? '<null>'])
+      }
+      offset = readRecordBatchHeader(batch).lastOffset + 1n
+    }
+  }
+  return values
 }

@@ -21,6 +21,7 @@ import { buildRecordBatch } from '../../../src/protocol/build-record-batch.js'
 import { CompressionType } from '../../../src/protocol/compression/compression-type.js'
 import { readRecords, type KafkaRecord } from '../../../src/protocol/read-records.js'
 import { readRecordBatchHeader, splitRecordBatches, type RecordBatchHeader } from '../../../src/protocol/record-batch.js'
+import { DelegatingStorage, delegatingFile } from '../../helpers/delegating-storage.js'
 import { openTestLog, readSlice, tempDir, type LogFixture } from '../../helpers/log-fixtures.js'
 import { seededRandom } from '../../helpers/seeded-random.js'
 
@@ -465,54 +466,27 @@ test('a group whose records are all superseded keeps an empty last batch, so its
  * NodeStorage with two test hooks: renames that fail on demand (to stop a cleaning at a chosen step
  * as a crash would), and reads held back until a gate opens (to order a read after a concurrent step).
  */
-class TestStorage implements Storage {
-  private readonly inner = new NodeStorage()
+class TestStorage extends DelegatingStorage {
   failRename: ((from: string, to: string) => boolean) | undefined
   readGate: ((path: string) => Promise<unknown> | undefined) | undefined
 
-  async open(path: string, mode: OpenMode): Promise<StorageFile> {
+  constructor() {
+    super(new NodeStorage())
+  }
+
+  override async open(path: string, mode: OpenMode): Promise<StorageFile> {
     const file = await this.inner.open(path, mode)
-    const gateOf = (): Promise<unknown> | undefined => this.readGate?.(path)
-    return {
-      path: file.path,
-      write: (chunks, position) => file.write(chunks, position),
+    return delegatingFile(file, {
       read: async (target, targetOffset, length, position) => {
-        await gateOf()
+        await this.readGate?.(path)
         return file.read(target, targetOffset, length, position)
       },
-      sync: () => file.sync(),
-      truncate: (sizeBytes) => file.truncate(sizeBytes),
-      size: () => file.size(),
-      close: () => file.close(),
-    }
+    })
   }
-  readFile(path: string): Promise<Buffer> {
-    return this.inner.readFile(path)
-  }
-  writeFileAtomic(path: string, data: Buffer): Promise<void> {
-    return this.inner.writeFileAtomic(path, data)
-  }
-  async rename(from: string, to: string): Promise<void> {
+
+  override async rename(from: string, to: string): Promise<void> {
     if (this.failRename?.(from, to) === true) throw new StorageError('EIO', 'rename', from)
     return this.inner.rename(from, to)
-  }
-  unlink(path: string): Promise<void> {
-    return this.inner.unlink(path)
-  }
-  removeDirectory(path: string): Promise<void> {
-    return this.inner.removeDirectory(path)
-  }
-  mkdir(path: string): Promise<void> {
-    return this.inner.mkdir(path)
-  }
-  readdir(path: string): Promise<string[]> {
-    return this.inner.readdir(path)
-  }
-  sizeOf(path: string): Promise<number | undefined> {
-    return this.inner.sizeOf(path)
-  }
-  syncDirectory(path: string): Promise<void> {
-    return this.inner.syncDirectory(path)
   }
 }
 

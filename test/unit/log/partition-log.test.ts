@@ -3,9 +3,8 @@ import { existsSync, readFileSync, readdirSync, statSync, truncateSync, unlinkSy
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, type PartitionLog } from '../../../src/log/partition-log.js'
-import { splitRecordBatches, readRecordBatchHeader, TimestampType } from '../../../src/protocol/record-batch.js'
-import { readRecordsSync } from '../../../src/protocol/read-records.js'
-import { openTestLog, readSlice, testBatch } from '../../helpers/log-fixtures.js'
+import { readRecordBatchHeader, TimestampType } from '../../../src/protocol/record-batch.js'
+import { openTestLog, readLogValues, testBatch } from '../../helpers/log-fixtures.js'
 
 async function appendOk(log: PartitionLog, batch: Buffer, leaderEpoch = 0): Promise<bigint> {
   const result = await log.append(batch, leaderEpoch)
@@ -13,23 +12,6 @@ async function appendOk(log: PartitionLog, batch: Buffer, leaderEpoch = 0): Prom
   return result.baseOffset
 }
 
-/** Every record value readable from `offset`, following the log across segments. */
-async function readAllValues(log: PartitionLog, from = log.logStartOffset): Promise<Array<[bigint, string]>> {
-  const values: Array<[bigint, string]> = []
-  let offset = from
-  for (let guard = 0; offset < log.logEndOffset && guard < 10_000; guard++) {
-    const result = await log.read(offset, 1 << 20)
-    assert.ok(result.ok)
-    if (result.slice === undefined) break
-    for (const batch of splitRecordBatches(await readSlice(result.slice)).batches) {
-      for (const record of readRecordsSync(batch)) {
-        if (record.offset >= offset) values.push([record.offset, record.value!.toString()])
-      }
-      offset = readRecordBatchHeader(batch).lastOffset + 1n
-    }
-  }
-  return values
-}
 
 test('appends assign consecutive offsets by patching the batch, and reads return them', async (t) => {
   const { log } = await openTestLog(t)
@@ -41,7 +23,7 @@ test('appends assign consecutive offsets by patching the batch, and reads return
   assert.equal(readRecordBatchHeader(second).baseOffset, 3n, 'the header is patched in place')
   assert.equal(readRecordBatchHeader(second).partitionLeaderEpoch, 7)
   assert.equal(log.logEndOffset, 5n)
-  assert.deepEqual(await readAllValues(log), [[0n, 'a-0'], [1n, 'a-1'], [2n, 'a-2'], [3n, 'b-0'], [4n, 'b-1']])
+  assert.deepEqual(await readLogValues(log), [[0n, 'a-0'], [1n, 'a-1'], [2n, 'a-2'], [3n, 'b-0'], [4n, 'b-1']])
 })
 
 test('invalid batches are refused without touching the log', async (t) => {
@@ -80,7 +62,7 @@ test('segments roll by segment.bytes and segment.ms, with Kafka file names', asy
   const names = readdirSync(fixture.directory).filter((n) => n.endsWith('.log'))
   assert.ok(names.every((name) => /^\d{20}\.log$/.test(name)))
   assert.ok(names.includes('00000000000000000000.log'))
-  assert.deepEqual((await readAllValues(log)).length, 21)
+  assert.deepEqual((await readLogValues(log)).length, 21)
 })
 
 test('reads respect maxBytes, return at least one whole batch, and stop at maxOffset', async (t) => {
@@ -103,14 +85,14 @@ test('reads respect maxBytes, return at least one whole batch, and stop at maxOf
 test('offsets from the middle of a batch and across index entries and segment edges are found', async (t) => {
   const { log } = await openTestLog(t, { indexIntervalBytes: 100, segmentBytes: 2000 })
   for (let i = 0; i < 40; i++) await appendOk(log, testBatch(`e${i}`, 3, 1n, 20))
-  const values = await readAllValues(log)
+  const values = await readLogValues(log)
   assert.equal(values.length, 120)
   for (const offset of [0n, 1n, 2n, 3n, 59n, 60n, 61n, 119n]) {
-    const read = await readAllValues(log, offset)
+    const read = await readLogValues(log, offset)
     assert.equal(read[0]![0], offset)
   }
   for (const segment of log.allSegments) {
-    const first = await readAllValues(log, segment.baseOffset)
+    const first = await readLogValues(log, segment.baseOffset)
     assert.equal(first[0]![0], segment.baseOffset)
   }
 })
@@ -146,7 +128,7 @@ test('truncateTo removes records at and after an offset across segments, and app
   await log.truncateTo(9n)
   assert.equal(log.logEndOffset, 8n, 'cut at the batch boundary at or below the offset... the batch holding 9 starts at 8')
   assert.equal(await appendOk(log, testBatch('new')), 8n)
-  const values = await readAllValues(log)
+  const values = await readLogValues(log)
   assert.deepEqual(values.at(-1), [8n, 'new-0'])
   assert.equal(values.length, 9)
 })
@@ -172,7 +154,7 @@ test('after a clean close the log reopens without a scan; after a crash it is re
   const clean = await fixture.reopen({ hadCleanShutdown: true, recoveryPoint: 20n })
   assert.equal(clean.recovery.recoveredSegments, 0)
   assert.equal(clean.logEndOffset, 20n)
-  assert.equal((await readAllValues(clean)).length, 20)
+  assert.equal((await readLogValues(clean)).length, 20)
   await clean.close()
   const crashed = await fixture.reopen({ hadCleanShutdown: false, recoveryPoint: 0n })
   assert.equal(crashed.recovery.recoveredSegments, crashed.segmentCount)
@@ -199,7 +181,7 @@ test('recovery cuts a torn tail at the last whole batch and drops later segments
   const corrupt = await fixture.reopen({ hadCleanShutdown: false, recoveryPoint: 0n })
   assert.ok(corrupt.recovery.deletedSegments >= 1)
   assert.ok(corrupt.logEndOffset < endAfterTear)
-  const values = await readAllValues(corrupt)
+  const values = await readLogValues(corrupt)
   assert.equal(values.length, Number(corrupt.logEndOffset))
 })
 
@@ -212,7 +194,7 @@ test('a deleted index file is rebuilt on open, and a garbage one when a lookup m
   const reopened = await fixture.reopen({ hadCleanShutdown: true, recoveryPoint: 40n })
   assert.equal(reopened.recovery.recoveredSegments, 1)
   assert.ok(existsSync(indexPath))
-  assert.equal((await readAllValues(reopened, 31n))[0]![0], 30n + 1n)
+  assert.equal((await readLogValues(reopened, 31n))[0]![0], 30n + 1n)
   await reopened.close()
 
   const garbage = Buffer.alloc(statSync(indexPath).size)
@@ -222,7 +204,7 @@ test('a deleted index file is rebuilt on open, and a garbage one when a lookup m
   }
   writeFileSync(indexPath, garbage)
   const withGarbage = await fixture.reopen({ hadCleanShutdown: true, recoveryPoint: 40n })
-  const values = await readAllValues(withGarbage, 25n)
+  const values = await readLogValues(withGarbage, 25n)
   assert.equal(values[0]![0], 25n)
   assert.equal(values.length, 15)
 })

@@ -3,10 +3,8 @@ import { readdirSync } from 'node:fs'
 import { test } from 'node:test'
 import type { PartitionLog } from '../../../src/log/partition-log.js'
 import { applyRetention } from '../../../src/log/retention.js'
-import { readRecordsSync } from '../../../src/protocol/read-records.js'
-import { readRecordBatchHeader, splitRecordBatches } from '../../../src/protocol/record-batch.js'
 import { buildRecordBatchSync } from '../../../src/protocol/build-record-batch.js'
-import { openTestLog, readSlice, testBatch } from '../../helpers/log-fixtures.js'
+import { openTestLog, readLogValues, readSlice, testBatch } from '../../helpers/log-fixtures.js'
 
 const HOUR_MS = 60 * 60 * 1000
 
@@ -22,23 +20,6 @@ async function appendSegment(log: PartitionLog, label: string, timestampMs: numb
   await log.roll()
 }
 
-/** Every record value from the log start on, following the log across segments. */
-async function readAllValues(log: PartitionLog): Promise<Array<[bigint, string]>> {
-  const values: Array<[bigint, string]> = []
-  let offset = log.logStartOffset
-  for (let guard = 0; offset < log.logEndOffset && guard < 1000; guard++) {
-    const result = await log.read(offset, 1 << 20)
-    assert.ok(result.ok)
-    if (result.slice === undefined) break
-    for (const batch of splitRecordBatches(await readSlice(result.slice)).batches) {
-      for (const record of readRecordsSync(batch)) {
-        if (record.offset >= offset) values.push([record.offset, record.value!.toString()])
-      }
-      offset = readRecordBatchHeader(batch).lastOffset + 1n
-    }
-  }
-  return values
-}
 
 function baseOffsets(log: PartitionLog): bigint[] {
   return log.allSegments.map((segment) => segment.baseOffset)
@@ -64,7 +45,7 @@ test('retention.ms deletes the oldest segments by their largest record timestamp
   assert.equal(result.logStartOffset, 8n)
   const read = await log.read(4n, 1000)
   assert.equal(!read.ok && read.problem, 'offset-out-of-range')
-  assert.deepEqual((await readAllValues(log)).map(([offset]) => offset), [8n, 9n, 10n, 11n, 12n, 13n, 14n, 15n, 16n, 17n])
+  assert.deepEqual((await readLogValues(log)).map(([offset]) => offset), [8n, 9n, 10n, 11n, 12n, 13n, 14n, 15n, 16n, 17n])
 
   fixture.clock.advance(HOUR_MS)
   const later = await applyRetention(log, fixture.clock.nowMs())
@@ -107,7 +88,7 @@ test('an expired active segment is deleted after a roll, and appends continue at
   assert.equal((await applyRetention(log, now)).deletedSegments, 0, 'an empty active segment is never deleted')
 
   assert.equal(await appendOk(log, testBatch('y', 1, BigInt(now))), 6n)
-  assert.deepEqual(await readAllValues(log), [[6n, 'y-0']])
+  assert.deepEqual(await readLogValues(log), [[6n, 'y-0']])
 })
 
 test('retention.bytes deletes the oldest segments while the rest still holds at least retention.bytes', async (t) => {
@@ -147,7 +128,7 @@ test('segments wholly below the log start offset are deleted and the log start o
   assert.deepEqual(result.deletions.map((deletion) => [deletion.reason, deletion.baseOffsets]), [['log-start-offset', [0n, 2n]]])
   assert.deepEqual(baseOffsets(log), [4n, 6n, 8n], 'the segment holding the log start offset stays')
   assert.equal(log.logStartOffset, 5n, 'DeleteRecords set it inside a segment: it does not fall back to the base')
-  assert.deepEqual((await readAllValues(log)).map(([offset]) => offset), [5n, 6n, 7n, 8n, 9n])
+  assert.deepEqual((await readLogValues(log)).map(([offset]) => offset), [5n, 6n, 7n, 8n, 9n])
 })
 
 test('nothing at or beyond the high watermark is deleted', async (t) => {
@@ -203,5 +184,5 @@ test('deleted segments are renamed .deleted, stay readable through slices taken 
     readdirSync(fixture.directory).filter((name) => name.endsWith('.deleted')),
     [],
   )
-  assert.deepEqual(await readAllValues(log), [[4n, 'kept-0']])
+  assert.deepEqual(await readLogValues(log), [[4n, 'kept-0']])
 })
