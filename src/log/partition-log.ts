@@ -100,6 +100,7 @@ export class PartitionLog {
   private isTaskRunning = false
   /** Segments renamed .deleted, removed for good after file.delete.delay.ms. */
   private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
+  private readonly rollJitters = new WeakMap<LogSegment, number>()
   private isClosed = false
   /** Set when the log dir went offline: every append and read fails with it from then on. */
   private offlineError: StorageError | undefined
@@ -372,10 +373,24 @@ export class PartitionLog {
     const ageMs = this.options.clock.nowMs() - segment.createdAtMs
     return (
       segment.sizeBytes + batchBytes > config.segmentBytes ||
-      ageMs > config.segmentMs - config.segmentJitterMs ||
+      ageMs > config.segmentMs - this.rollJitterOf(segment, config) ||
       segment.isIndexFull ||
       lastOffset - segment.baseOffset > MAX_OFFSETS_PER_SEGMENT
     )
+  }
+
+  /**
+   * segment.jitter.ms: each segment rolls up to that much earlier than segment.ms, a random amount
+   * chosen per segment (as Kafka does), so partitions created together do not all roll together.
+   */
+  private rollJitterOf(segment: LogSegment, config: LogConfig): number {
+    if (config.segmentJitterMs <= 0) return 0
+    let jitter = this.rollJitters.get(segment)
+    if (jitter === undefined) {
+      jitter = Math.floor(Math.random() * Math.min(config.segmentJitterMs, config.segmentMs))
+      this.rollJitters.set(segment, jitter)
+    }
+    return jitter
   }
 
   /** Starts a new active segment at the log end offset. */

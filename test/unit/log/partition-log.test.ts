@@ -230,3 +230,14 @@ test('leader epochs are recorded where they start, checkpointed, and cut by trun
   const reopened = await fixture.reopen({ hadCleanShutdown: true, recoveryPoint: 6n })
   assert.equal(reopened.latestLeaderEpoch, 2)
 })
+
+test('segment.jitter.ms makes a segment roll before segment.ms, never after', async (t) => {
+  const { log, fixture } = await openTestLog(t, { segmentMs: 10_000, segmentJitterMs: 5_000 })
+  await appendOk(log, testBatch('first'))
+  fixture.clock.advance(4_999)
+  await appendOk(log, testBatch('early'))
+  assert.equal(log.segmentCount, 1, 'no roll before segment.ms minus the largest jitter')
+  fixture.clock.advance(5_002)
+  await appendOk(log, testBatch('late'))
+  assert.equal(log.segmentCount, 2, 'rolled by segment.ms at the latest')
+})
