@@ -130,7 +130,10 @@ export class PartitionLog {
   /** Opens the log in `directory` (creating it when new) and recovers it after an unclean stop. */
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const { storage, directory, config, clock } = options
+    const isNew = (await storage.sizeOf(directory)) === undefined
     await storage.mkdir(directory)
+    // A new partition directory must survive a power loss as much as the data written into it.
+    if (isNew) await storage.syncDirectory(dirname(directory))
     const segmentOptions = { indexIntervalBytes: config.indexIntervalBytes, maxIndexBytes: config.segmentIndexBytes }
     // A compaction that a crash interrupted is finished or discarded before the segments are listed.
     await recoverCleanerLeftovers(storage, directory, segmentOptions, clock.nowMs())
@@ -297,11 +300,6 @@ export class PartitionLog {
       return
     }
     next().then(this.startNextTask, this.startNextTask)
-  }
-
-  /** Resolves once every task queued so far has finished. */
-  private waitForQueuedTasks(): Promise<void> {
-    return this.serially(() => Promise.resolve())
   }
 
   private async appendNow(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
@@ -555,8 +553,11 @@ export class PartitionLog {
    * segments after it are deleted and the batch holding it goes with everything after it, so the
    * log end offset becomes `offset` when it is a batch boundary (as truncation points are).
    */
-  async truncateTo(offset: bigint): Promise<void> {
-    await this.waitForQueuedTasks()
+  truncateTo(offset: bigint): Promise<void> {
+    return this.serially(() => this.truncateNow(offset))
+  }
+
+  private async truncateNow(offset: bigint): Promise<void> {
     if (offset >= this.endOffset) return
     const keep = Math.max(0, this.segmentIndexFor(offset))
     const removed = this.segments.splice(keep + 1)
@@ -631,21 +632,24 @@ export class PartitionLog {
   }
 
   /** Flushes, writes out and trims the indexes, and closes every file (a clean shutdown). */
-  async close(): Promise<void> {
-    await this.waitForQueuedTasks()
-    if (this.isClosed) return
-    await this.flush()
-    this.isClosed = true
-    for (const segment of this.segments) await segment.close()
-    await this.removeDeletedSegments(0, true)
+  close(): Promise<void> {
+    // In the queue, so an append accepted before the close is flushed with the rest.
+    return this.serially(async () => {
+      if (this.isClosed) return
+      await this.flush()
+      this.isClosed = true
+      for (const segment of this.segments) await segment.close()
+      await this.removeDeletedSegments(0, true)
+    })
   }
 
   /** Closes and removes the whole partition directory (the topic was deleted). */
-  async delete(): Promise<void> {
-    await this.waitForQueuedTasks()
-    this.isClosed = true
-    for (const segment of this.segments) await segment.close()
-    for (const { segment } of this.pendingDeletes) await segment.destroy()
-    await this.options.storage.removeDirectory(this.directory)
+  delete(): Promise<void> {
+    return this.serially(async () => {
+      this.isClosed = true
+      for (const segment of this.segments) await segment.close()
+      for (const { segment } of this.pendingDeletes) await segment.destroy()
+      await this.options.storage.removeDirectory(this.directory)
+    })
   }
 }

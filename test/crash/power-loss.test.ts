@@ -293,3 +293,22 @@ test('with flush.messages=1 an append whose fsync fails is not acknowledged, and
     await assertSequencedLog(recovered, `${mode}: after power loss`)
   }
 })
+
+test('a new partition directory survives a power loss with the records acknowledged in it', async () => {
+  // Only the log dir exists durably: the partition directory is created by PartitionLog.open.
+  const storage = new MemoryStorage({ directories: ['/logs'] })
+  const log = await PartitionLog.open({
+    storage,
+    directory: DIRECTORY,
+    config: logConfig({ flushMessages: 1 }),
+    clock: new ManualClock(),
+    recoveryPoint: 0n,
+    logStartOffset: 0n,
+    hadCleanShutdown: false,
+  })
+  for (let i = 0; i < 3; i++) await appendNext(log, 2)
+  storage.simulatePowerLoss()
+  const reopened = await openLog(storage, {})
+  assert.equal(reopened.logEndOffset, 6n, 'every record acknowledged after an fsync is there')
+  await assertSequencedLog(reopened, 'after the power loss')
+})
