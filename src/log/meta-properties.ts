@@ -7,10 +7,10 @@
 //   directory.id=<22-character URL-safe base64 UUID>
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { formatProperties, parseProperties, PropertiesSyntaxError } from '../config/properties-file.js'
 import { SluiceError } from '../errors.js'
 import { readFileIfExists } from './offset-checkpoint.js'
 import { isKafkaUuid } from './partition-metadata.js'
-import { formatProperties, parseProperties, PropertiesSyntaxError } from './properties-file.js'
 import type { Storage } from './storage.js'
 
 export const META_PROPERTIES_FILE = 'meta.properties'

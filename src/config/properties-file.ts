@@ -1,5 +1,5 @@
-// Java .properties text, as java.util.Properties reads and writes it: meta.properties here, and
-// server.properties in the config layer. Supported: '#' and '!' comments, "key=value",
+// Java .properties text, as java.util.Properties reads and writes it: server.properties here, and
+// meta.properties in the log layer. Supported: '#' and '!' comments, "key=value",
 // "key:value" and "key value", backslash continuation lines, and the escapes \t \n \r \f \uXXXX
 // and \<char>. One difference from Java: unescaped trailing blanks of a value are dropped (Java
 // keeps them; Kafka's config parsing trims them anyway), so "\ " is how a value ends in a blank.
