@@ -1,0 +1,95 @@
+// What a request handler is: one API, the versions it serves, and a function from a typed request
+// to a typed response. Decoding, encoding, version checks, timing and the catch-all for throws live
+// in the dispatcher (dispatcher.ts), never in a handler.
+import type { Logger } from 'pino'
+import { API_DESCRIPTORS, ApiKey } from '../protocol/generated/api-registry.js'
+import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/apis/api-versions.js'
+
+/**
+ * The request and response types of each API that has a handler, by api key. A new handler adds
+ * its API here, which is what types `request` and the return value of its `handle`.
+ */
+export interface ApiMessages {
+  [ApiKey.API_VERSIONS]: { request: ApiVersionsRequest; response: ApiVersionsResponse }
+}
+
+export type HandledApiKey = keyof ApiMessages
+
+/** One API's advertised range, as ApiVersions lists it. */
+export interface AdvertisedRange {
+  readonly apiKey: number
+  readonly minVersion: number
+  readonly maxVersion: number
+}
+
+/**
+ * The node-level services handlers call into (partitions, groups, metadata image, …). It grows as
+ * those parts are written; handlers take what they need from here rather than from module state.
+ */
+export interface BrokerServices {
+  readonly nodeId: number
+}
+
+/** What a handler knows about the request beyond its body. */
+export interface HandlerContext {
+  readonly services: BrokerServices
+  /** The request header's client id (null when the client sent none). */
+  readonly clientId: string | null
+  /** `host:port` of the client. */
+  readonly remoteAddress: string
+  /** The connection's logger, with clientId added. */
+  readonly logger: Logger
+  /** The registry's advertised ranges: the one answer to ApiVersions. */
+  readonly advertisedVersions: readonly AdvertisedRange[]
+}
+
+/** A handler as the registry and dispatcher hold it: the request arrives already decoded. */
+export interface Handler {
+  readonly apiKey: number
+  readonly minVersion: number
+  readonly maxVersion: number
+  /**
+   * `request` is the body the generated decoder produced for `apiKey` at `version`; the promise
+   * resolves with the body to encode at the same version. A rejection is a bug: the dispatcher turns
+   * it into UNKNOWN_SERVER_ERROR.
+   */
+  handle(ctx: HandlerContext, request: unknown, version: number): Promise<unknown>
+}
+
+export interface HandlerDefinition<K extends HandledApiKey> {
+  readonly apiKey: K
+  readonly minVersion: number
+  readonly maxVersion: number
+  handle(
+    ctx: HandlerContext,
+    request: ApiMessages[K]['request'],
+    version: number,
+  ): Promise<ApiMessages[K]['response']> | ApiMessages[K]['response']
+}
+
+/**
+ * Checks the version range against the specification (inside it, and never the unstable latest
+ * version) and erases the types for the registry. Throws RangeError on a bad range: a programming
+ * error found at startup.
+ */
+export function defineHandler<K extends HandledApiKey>(definition: HandlerDefinition<K>): Handler {
+  const { apiKey, minVersion, maxVersion } = definition
+  const descriptor = API_DESCRIPTORS.get(apiKey)
+  if (descriptor === undefined) throw new RangeError(`no api key ${apiKey} in the specification`)
+  if (!Number.isInteger(minVersion) || !Number.isInteger(maxVersion) || minVersion > maxVersion ||
+      minVersion < descriptor.minVersion || maxVersion > descriptor.maxVersion) {
+    throw new RangeError(`${descriptor.name} versions ${minVersion}-${maxVersion} are outside the specification's ` +
+      `${descriptor.minVersion}-${descriptor.maxVersion}`)
+  }
+  if (descriptor.isLatestVersionUnstable && maxVersion === descriptor.maxVersion) {
+    throw new RangeError(`${descriptor.name} v${maxVersion} is unstable in Kafka and must not be served`)
+  }
+  return {
+    apiKey,
+    minVersion,
+    maxVersion,
+    // The dispatcher decodes `request` with this API's generated decoder, so the cast only restores
+    // the type the decoder produced.
+    handle: async (ctx, request, version) => definition.handle(ctx, request as ApiMessages[K]['request'], version),
+  }
+}

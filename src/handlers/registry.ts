@@ -1,0 +1,38 @@
+// Handlers by api key: the only source of what the broker serves and therefore of the ApiVersions
+// answer. Advertise only versions that are implemented and tested against a real client
+// (../../STYLE.md); the target set is "Minimum broker set" in kafka-protocol/CLIENTS.md.
+import { apiVersionsHandler } from './api-versions.js'
+import type { AdvertisedRange, Handler } from './handler.js'
+
+export interface HandlerRegistry {
+  /** The handler of this api key, or undefined when the broker does not serve the API. */
+  handler(apiKey: number): Handler | undefined
+  /** Every served API's range, by ascending api key, exactly as ApiVersions lists them. */
+  readonly advertisedVersions: readonly AdvertisedRange[]
+}
+
+/** The handlers the broker runs. */
+export const BROKER_HANDLERS: readonly Handler[] = [
+  apiVersionsHandler,
+]
+
+/** Throws RangeError when two handlers claim one api key. */
+export function createHandlerRegistry(handlers: readonly Handler[] = BROKER_HANDLERS): HandlerRegistry {
+  const byKey = new Map<number, Handler>()
+  for (const handler of handlers) {
+    if (byKey.has(handler.apiKey)) throw new RangeError(`two handlers for api key ${handler.apiKey}`)
+    byKey.set(handler.apiKey, handler)
+  }
+  const advertisedVersions: readonly AdvertisedRange[] = Object.freeze(
+    [...byKey.values()]
+      .sort((a, b) => a.apiKey - b.apiKey)
+      .map(({ apiKey, minVersion, maxVersion }) => Object.freeze({ apiKey, minVersion, maxVersion })),
+  )
+  return {
+    handler: (apiKey) => byKey.get(apiKey),
+    advertisedVersions,
+  }
+}
+
+/** What the broker advertises, from BROKER_HANDLERS. */
+export const ADVERTISED_VERSIONS: readonly AdvertisedRange[] = createHandlerRegistry().advertisedVersions

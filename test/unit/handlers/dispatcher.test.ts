@@ -1,0 +1,206 @@
+// The dispatcher: version checks (ApiVersions' UNSUPPORTED_VERSION fallback, closing on anything
+// else it cannot answer), decode errors, a throwing handler, the metrics hook, and ApiVersions
+// over a real loopback socket with frames captured from real clients.
+import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import { describe, it, type TestContext } from 'node:test'
+import type { ConnectionContext, FrameOutcome } from '../../../src/network/connection.js'
+import { FrameReader } from '../../../src/network/frame-reader.js'
+import { startListener } from '../../../src/network/listener.js'
+import { createDispatcher } from '../../../src/handlers/dispatcher.js'
+import { apiVersionsResponse } from '../../../src/handlers/api-versions.js'
+import { defineHandler, type Handler } from '../../../src/handlers/handler.js'
+import { BROKER_HANDLERS, createHandlerRegistry } from '../../../src/handlers/registry.js'
+import { ErrorCode } from '../../../src/protocol/error-codes.js'
+import { decodeRequestFrame, decodeResponseFrame, encodeRequestFrame } from '../../../src/protocol/frames.js'
+import { API_DESCRIPTORS, ApiKey } from '../../../src/protocol/generated/api-registry.js'
+import type { ApiVersionsResponse } from '../../../src/protocol/generated/apis/api-versions.js'
+import type { HeartbeatResponse } from '../../../src/protocol/generated/apis/heartbeat.js'
+import { readGoldenFrame } from '../../helpers/golden-frames.js'
+
+const WAIT_MS = 5_000
+const connection: ConnectionContext = { connectionId: 'test', remoteAddress: '127.0.0.1:1', logger: undefined }
+
+/** A request frame without its size prefix, with the API's default body. */
+function requestFrame(apiKey: number, version: number, correlationId: number): Buffer {
+  const descriptor = API_DESCRIPTORS.get(apiKey)
+  assert.ok(descriptor !== undefined)
+  const header = { requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: 'test-client' }
+  return Buffer.concat(encodeRequestFrame(header, descriptor.defaultRequest())).subarray(4)
+}
+
+function headerOnly(apiKey: number, version: number, correlationId: number): Buffer {
+  const frame = Buffer.alloc(8)
+  frame.writeInt16BE(apiKey, 0)
+  frame.writeInt16BE(version, 2)
+  frame.writeInt32BE(correlationId, 4)
+  return frame
+}
+
+function responseFrame(outcome: FrameOutcome): Buffer {
+  assert.ok('response' in outcome, `expected a response, got ${JSON.stringify(outcome)}`)
+  const frame = Buffer.concat(outcome.response)
+  assert.equal(frame.readInt32BE(0), frame.length - 4, 'size prefix')
+  return frame.subarray(4)
+}
+
+function closeReason(outcome: FrameOutcome): string {
+  assert.ok('close' in outcome, `expected close, got ${JSON.stringify(outcome)}`)
+  return outcome.close
+}
+
+function throwingHandler(apiKey: number): Handler {
+  return { apiKey, minVersion: 0, maxVersion: 4, handle: async () => { throw new Error('handler bug') } }
+}
+
+describe('dispatcher', () => {
+  const dispatch = createDispatcher({ registry: createHandlerRegistry(), services: { nodeId: 1 } })
+
+  it('answers an unknown ApiVersions version with a v0 body: UNSUPPORTED_VERSION and only its own range', async () => {
+    // A future client's v9 request: the body (and even the header past the correlation id) is unread.
+    for (const frame of [headerOnly(ApiKey.API_VERSIONS, 9, 41), Buffer.concat([headerOnly(ApiKey.API_VERSIONS, 9, 41), Buffer.from('00ff00ff', 'hex')])]) {
+      const response = responseFrame(await dispatch(frame, connection))
+      // Response header v0 (correlation id only), then the v0 body: int16 error, int32 count, one entry.
+      const expected = Buffer.alloc(4 + 2 + 4 + 6)
+      expected.writeInt32BE(41, 0)
+      expected.writeInt16BE(ErrorCode.UNSUPPORTED_VERSION, 4)
+      expected.writeInt32BE(1, 6)
+      expected.writeInt16BE(ApiKey.API_VERSIONS, 10)
+      expected.writeInt16BE(0, 12)
+      expected.writeInt16BE(3, 14)
+      assert.deepEqual(response, expected)
+      const decoded = decodeResponseFrame(ApiKey.API_VERSIONS, 0, response)
+      const body = decoded.body as ApiVersionsResponse
+      assert.equal(decoded.correlationId, 41)
+      assert.equal(body.errorCode, ErrorCode.UNSUPPORTED_VERSION)
+      assert.deepEqual(body.apiKeys.map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion })),
+        [{ apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 3 }])
+    }
+  })
+
+  it('lists only ApiVersions in UNSUPPORTED_VERSION even when more APIs are served', async () => {
+    const registry = createHandlerRegistry([...BROKER_HANDLERS, throwingHandler(ApiKey.HEARTBEAT)])
+    const many = createDispatcher({ registry, services: { nodeId: 1 } })
+    const body = decodeResponseFrame(ApiKey.API_VERSIONS, 0, responseFrame(await many(headerOnly(ApiKey.API_VERSIONS, 9, 3), connection))).body as ApiVersionsResponse
+    assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), [ApiKey.API_VERSIONS])
+    assert.equal(registry.advertisedVersions.length, 2)
+  })
+
+  it('closes on frames it cannot read a header from', async () => {
+    assert.match(closeReason(await dispatch(Buffer.alloc(0), connection)), /too short/)
+    assert.match(closeReason(await dispatch(Buffer.from([0, 18, 0]), connection)), /too short/)
+    assert.match(closeReason(await dispatch(Buffer.from('ffffffffdeadbeefcafe', 'hex'), connection)), /api key -1 is not served/)
+  })
+
+  it('closes on an api key it does not serve, known to the specification or not', async () => {
+    assert.match(closeReason(await dispatch(headerOnly(999, 0, 1), connection)), /api key 999 is not served/)
+    assert.match(closeReason(await dispatch(requestFrame(ApiKey.METADATA, 0, 1), connection)), /api key 3 is not served/)
+  })
+
+  it('closes on an unsupported version of an API other than ApiVersions', async () => {
+    const heartbeat = createDispatcher({ registry: createHandlerRegistry([throwingHandler(ApiKey.HEARTBEAT)]), services: { nodeId: 1 } })
+    assert.match(closeReason(await heartbeat(headerOnly(ApiKey.HEARTBEAT, 9, 1), connection)), /outside the served versions 0-4/)
+  })
+
+  it('closes with the decode error on a truncated body or trailing bytes', async () => {
+    const kcat = readGoldenFrame('kcat', '001-api-versions-v3.hex')
+    assert.match(closeReason(await dispatch(kcat.subarray(0, kcat.length - 3), connection)), /api key 18 v3/)
+    assert.match(closeReason(await dispatch(Buffer.concat([kcat, Buffer.from([1, 2])]), connection)), /bytes after the end/)
+  })
+
+  it('answers UNKNOWN_SERVER_ERROR when a handler throws and the response has a top-level error code', async () => {
+    const events: Array<[number, number, number | undefined]> = []
+    const heartbeat = createDispatcher({
+      registry: createHandlerRegistry([throwingHandler(ApiKey.HEARTBEAT)]),
+      services: { nodeId: 1 },
+      onRequest: (apiKey, version, durationMs, errorCode) => {
+        assert.ok(durationMs >= 0)
+        events.push([apiKey, version, errorCode])
+      },
+    })
+    const decoded = decodeResponseFrame(ApiKey.HEARTBEAT, 4, responseFrame(await heartbeat(requestFrame(ApiKey.HEARTBEAT, 4, 12), connection)))
+    assert.equal(decoded.correlationId, 12)
+    assert.equal((decoded.body as HeartbeatResponse).errorCode, ErrorCode.UNKNOWN_SERVER_ERROR)
+    assert.deepEqual(events, [[ApiKey.HEARTBEAT, 4, ErrorCode.UNKNOWN_SERVER_ERROR]])
+  })
+
+  it('closes when a handler throws and the response has no top-level error code', async () => {
+    const metadata = createDispatcher({ registry: createHandlerRegistry([throwingHandler(ApiKey.METADATA)]), services: { nodeId: 1 } })
+    assert.match(closeReason(await metadata(requestFrame(ApiKey.METADATA, 4, 1), connection)), /Metadata v4 handler failed/)
+  })
+
+  it('reports each handled request to onRequest with its error code', async () => {
+    const events: Array<[number, number, number | undefined]> = []
+    const counted = createDispatcher({
+      registry: createHandlerRegistry(),
+      services: { nodeId: 1 },
+      onRequest: (apiKey, version, _durationMs, errorCode) => events.push([apiKey, version, errorCode]),
+    })
+    responseFrame(await counted(readGoldenFrame('kcat', '001-api-versions-v3.hex'), connection))
+    assert.deepEqual(events, [[ApiKey.API_VERSIONS, 3, ErrorCode.NONE]])
+  })
+
+  it('refuses handlers outside the specification and duplicate api keys', () => {
+    assert.throws(() => createHandlerRegistry([...BROKER_HANDLERS, ...BROKER_HANDLERS]), /two handlers for api key 18/)
+    const outside = { apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 5, handle: () => apiVersionsResponse(ErrorCode.NONE, []) }
+    assert.throws(() => defineHandler(outside), /outside the specification's 0-4/)
+    assert.throws(() => defineHandler({ ...outside, minVersion: 3, maxVersion: 2 }), RangeError)
+  })
+})
+
+/** Sends frames on one connection and resolves with the response frames, in order. */
+async function exchange(t: TestContext, frames: readonly Buffer[]): Promise<Buffer[]> {
+  const listener = await startListener({
+    host: '127.0.0.1',
+    port: 0,
+    handleFrame: createDispatcher({ registry: createHandlerRegistry(), services: { nodeId: 1 } }),
+  })
+  t.after(() => listener.close({ timeoutMs: 100 }))
+  const socket = connect(listener.address.port, '127.0.0.1')
+  t.after(() => socket.destroy())
+  const reader = new FrameReader(1 << 20)
+  const responses: Buffer[] = []
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await new Promise<Buffer[]>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${WAIT_MS} ms with ${responses.length} responses`)), WAIT_MS)
+      socket.on('error', reject)
+      socket.on('close', () => reject(new Error(`socket closed after ${responses.length} responses`)))
+      socket.on('data', (chunk: Buffer) => {
+        reader.push(chunk)
+        for (let next = reader.next(); next !== undefined; next = reader.next()) {
+          if (!('frame' in next)) return reject(new Error(`bad response size ${next.invalidSize}`))
+          responses.push(Buffer.from(next.frame))
+        }
+        if (responses.length === frames.length) resolve(responses)
+      })
+      socket.on('connect', () => {
+        for (const frame of frames) {
+          const prefix = Buffer.alloc(4)
+          prefix.writeInt32BE(frame.length)
+          socket.write(Buffer.concat([prefix, frame]))
+        }
+      })
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+describe('dispatcher over a socket', () => {
+  it("answers kafka-python's and librdkafka's captured ApiVersions requests", async (t) => {
+    const frames = [readGoldenFrame('kafka-python', '001-api-versions-v0.hex'), readGoldenFrame('kcat', '001-api-versions-v3.hex')]
+    const responses = await exchange(t, frames)
+    assert.equal(responses.length, 2)
+    for (const [index, frame] of frames.entries()) {
+      const request = decodeRequestFrame(frame)
+      const response = responses[index]
+      assert.ok(response !== undefined)
+      const decoded = decodeResponseFrame(ApiKey.API_VERSIONS, request.header.requestApiVersion, response)
+      const body = decoded.body as ApiVersionsResponse
+      assert.equal(decoded.correlationId, request.header.correlationId)
+      assert.equal(body.errorCode, ErrorCode.NONE)
+      assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), [ApiKey.API_VERSIONS])
+    }
+  })
+})
