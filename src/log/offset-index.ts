@@ -18,7 +18,8 @@ export interface OffsetPosition {
 
 export interface IndexedBatch {
   readonly sizeBytes: number
-  readonly lastOffset: bigint
+  /** The batch's last offset minus its first. */
+  readonly lastOffsetDelta: number
   readonly maxTimestamp: bigint
 }
 
@@ -83,21 +84,26 @@ export class OffsetIndex {
    */
   append(offset: bigint, position: number, batch?: IndexedBatch): void {
     if (this.file.isFull) return
-    const last = this.lastOffset
-    if (last !== undefined && offset <= last) throw new RangeError(`offset index ${this.path}: ${offset} does not follow ${last}`)
+    const relativeOffset = Number(offset - this.baseOffset)
+    // Compared as relative offsets (numbers): this runs for most appends of large batches.
+    const count = this.file.entryCount
+    if (count > 0 && relativeOffset <= this.relativeOffsetAt(count - 1)) {
+      throw new RangeError(`offset index ${this.path}: ${offset} does not follow ${this.lastOffset}`)
+    }
     const entry = this.file.appendEntry()
-    entry.writeInt32BE(Number(offset - this.baseOffset), 0)
+    entry.writeInt32BE(relativeOffset, 0)
     entry.writeInt32BE(position, 4)
-    const index = this.file.entryCount - 1
+    const index = count
     if (batch === undefined) {
       if (index < this.batchSizes.length) this.batchSizes[index] = -1
       return
     }
     if (index >= this.batchSizes.length) this.growBatches(index + 1)
     this.batchSizes[index] = batch.sizeBytes
-    this.batchLastOffsetDeltas[index] = Number(batch.lastOffset - offset)
+    this.batchLastOffsetDeltas[index] = batch.lastOffsetDelta
     this.batchMaxTimestamps[index] = batch.maxTimestamp
   }
+
 
   private growBatches(minimum: number): void {
     const length = Math.max(minimum, this.batchSizes.length * 2, 64)
@@ -127,7 +133,7 @@ export class OffsetIndex {
     const position = this.positionAt(index)
     const sizeBytes = index < this.batchSizes.length ? this.batchSizes[index]! : -1
     if (sizeBytes < 0) return { offset: entryOffset, position }
-    const batch = { sizeBytes, lastOffset: entryOffset + BigInt(this.batchLastOffsetDeltas[index]!), maxTimestamp: this.batchMaxTimestamps[index]! }
+    const batch = { sizeBytes, lastOffsetDelta: this.batchLastOffsetDeltas[index]!, maxTimestamp: this.batchMaxTimestamps[index]! }
     return { offset: entryOffset, position, batch }
   }
 

@@ -148,7 +148,7 @@ export class LogSegment {
         this.offsetOfMaxTimestamp = lastOffset
       }
       if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-        this.offsetIndex.append(baseOffset, position, { sizeBytes: batch.length, lastOffset, maxTimestamp })
+        this.offsetIndex.append(baseOffset, position, { sizeBytes: batch.length, lastOffsetDelta: Number(lastOffset - baseOffset), maxTimestamp })
         this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
         this.bytesSinceLastIndexEntry = 0
       }
@@ -169,8 +169,9 @@ export class LogSegment {
     // of the log, and every batch larger than index.interval.bytes, are indexed).
     const entry = this.offsetIndex.lookup(offset)
     const known = entry.batch
-    if (known !== undefined && known.lastOffset >= offset && entry.position + known.sizeBytes <= Math.min(endPosition, this.size)) {
-      return { position: entry.position, sizeBytes: known.sizeBytes, baseOffset: entry.offset, lastOffset: known.lastOffset, maxTimestamp: known.maxTimestamp, magic: 2 }
+    if (known !== undefined && entry.offset + BigInt(known.lastOffsetDelta) >= offset && entry.position + known.sizeBytes <= Math.min(endPosition, this.size)) {
+      const lastOffset = entry.offset + BigInt(known.lastOffsetDelta)
+      return { position: entry.position, sizeBytes: known.sizeBytes, baseOffset: entry.offset, lastOffset, maxTimestamp: known.maxTimestamp, magic: 2 }
     }
     for await (const batch of this.batchesFrom(offset, endPosition)) {
       if (batch.lastOffset >= offset) return batch
@@ -323,7 +324,7 @@ export class LogSegment {
         this.offsetOfMaxTimestamp = header.lastOffset
       }
       if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-        this.offsetIndex.append(header.baseOffset, position, { sizeBytes, lastOffset: header.lastOffset, maxTimestamp: header.maxTimestamp })
+        this.offsetIndex.append(header.baseOffset, position, { sizeBytes, lastOffsetDelta: header.lastOffsetDelta, maxTimestamp: header.maxTimestamp })
         this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
         this.bytesSinceLastIndexEntry = 0
       }
