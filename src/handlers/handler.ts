@@ -4,6 +4,8 @@
 import type { Logger } from 'pino'
 import { API_DESCRIPTORS, ApiKey } from '../protocol/generated/api-registry.js'
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/apis/api-versions.js'
+import type { MetadataRequest, MetadataResponse } from '../protocol/generated/apis/metadata.js'
+import type { MetadataImage } from '../metadata/image.js'
 
 /**
  * The request and response types of each API that has a handler, by api key. A new handler adds
@@ -11,6 +13,7 @@ import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/genera
  */
 export interface ApiMessages {
   [ApiKey.API_VERSIONS]: { request: ApiVersionsRequest; response: ApiVersionsResponse }
+  [ApiKey.METADATA]: { request: MetadataRequest; response: MetadataResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
@@ -28,6 +31,21 @@ export interface AdvertisedRange {
  */
 export interface BrokerServices {
   readonly nodeId: number
+  /** What Metadata answers from; undefined until the node wires its metadata publisher in. */
+  readonly metadata?: MetadataServices | undefined
+}
+
+/** The cluster view the Metadata handler (and later DescribeCluster) reads. */
+export interface MetadataServices {
+  /** The newest image this broker has applied; read once per request, as images never change. */
+  currentImage(): MetadataImage
+  /** The cluster id from meta.properties, or null when it is not known (Metadata v2+). */
+  readonly clusterId: string | null
+  /**
+   * The node id clients are told is the controller (Metadata v1+), or -1 when none is known. In
+   * KRaft mode Kafka answers a random live broker, since clients cannot reach the controllers.
+   */
+  controllerId(): number
 }
 
 /** What a handler knows about the request beyond its body. */
@@ -39,6 +57,12 @@ export interface HandlerContext {
   readonly remoteAddress: string
   /** The connection's logger, with clientId added. */
   readonly logger: Logger
+  /**
+   * The name of the listener the request arrived on (Kafka's request.context.listenerName): the
+   * endpoints Metadata returns are the brokers' endpoints on this listener. Undefined until the
+   * connection passes it to the dispatcher.
+   */
+  readonly listenerName?: string | undefined
   /** The registry's advertised ranges: the one answer to ApiVersions. */
   readonly advertisedVersions: readonly AdvertisedRange[]
 }
