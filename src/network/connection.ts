@@ -3,35 +3,10 @@
 // injected `handleFrame` (the dispatcher), which says what to send back.
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
+import type { ConnectionContext, FrameOutcome, HandleFrame } from '../handlers/frame-handler.js'
 import { FrameReader } from './frame-reader.js'
 
-/**
- * What the dispatcher decided for one request frame.
- * - `response`: the whole response frame (size prefix included) as chunks, written by reference.
- * - `noResponse`: nothing is sent (Produce with acks=0); the order of later responses is kept.
- * - `close`: the connection is closed with this reason once every earlier response has been sent
- *   (a request the protocol cannot answer, such as a header that does not decode).
- */
-export type FrameOutcome =
-  | { readonly response: readonly Buffer[] }
-  | { readonly noResponse: true }
-  | { readonly close: string }
-
-export interface ConnectionContext {
-  /** Kafka's form: `localHost:localPort-remoteHost:remotePort-index`. */
-  readonly connectionId: string
-  /** `host:port` of the client. */
-  readonly remoteAddress: string
-  /** Carries the remote address; undefined when the broker logs nothing. */
-  readonly logger: Logger | undefined
-}
-
-/**
- * Takes a frame without its size prefix. The frame may be a view of a socket chunk: keep it only as
- * long as the request needs it. A rejection is treated as `close` (the dispatcher normally turns
- * throws into UNKNOWN_SERVER_ERROR before this).
- */
-export type HandleFrame = (frame: Buffer, context: ConnectionContext) => Promise<FrameOutcome>
+export type { ConnectionContext, FrameOutcome, HandleFrame } from '../handlers/frame-handler.js'
 
 export interface ConnectionOptions {
   /** socket.request.max.bytes: a larger (or negative) size prefix closes the connection. */
