@@ -5,10 +5,10 @@ import { ConfigResourceType, MetadataImage, NO_LEADER } from '../../../src/metad
 import type { MetadataRecord } from '../../../src/metadata/metadata-record-codec.js'
 import { decodeMetadataRecord, encodeMetadataRecord } from '../../../src/metadata/metadata-record-codec.js'
 import type { PartitionChangeRecord } from '../../../src/protocol/generated/metadata/partition-change-record.js'
+import { INCARNATION_ID, registerBroker, topic, partition, config } from '../../helpers/metadata-records.js'
 
 const ORDERS_ID = Buffer.alloc(16, 1).toString('base64url')
 const AUDIT_ID = Buffer.alloc(16, 2).toString('base64url')
-const INCARNATION_ID = Buffer.alloc(16, 3).toString('base64url')
 
 /** Replays records at consecutive offsets from `firstOffset`, in leader epoch `epoch`. */
 function replayAll(image: MetadataImage, records: readonly MetadataRecord[], firstOffset: bigint, epoch = 1): MetadataDelta {
@@ -20,31 +20,6 @@ function replayAll(image: MetadataImage, records: readonly MetadataRecord[], fir
   return delta
 }
 
-function registerBroker(brokerId: number, brokerEpoch: bigint): MetadataRecord {
-  return {
-    type: 'RegisterBrokerRecord', version: 3, value: {
-      brokerId, isMigratingZkBroker: false, incarnationId: INCARNATION_ID, brokerEpoch,
-      endPoints: [{ name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 0 }],
-      features: [{ name: 'metadata.version', minSupportedVersion: 7, maxSupportedVersion: 21 }],
-      rack: null, fenced: true, inControlledShutdown: false, logDirs: [],
-    },
-  }
-}
-
-function topic(name: string, topicId: string): MetadataRecord {
-  return { type: 'TopicRecord', version: 0, value: { name, topicId } }
-}
-
-function partition(topicId: string, partitionId: number, replicas: number[], leader: number): MetadataRecord {
-  return {
-    type: 'PartitionRecord', version: 0, value: {
-      partitionId, topicId, replicas, isr: [...replicas], removingReplicas: [], addingReplicas: [], leader,
-      leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0, directories: [],
-      eligibleLeaderReplicas: null, lastKnownElr: null,
-    },
-  }
-}
-
 function partitionChange(topicId: string, partitionId: number, change: Partial<PartitionChangeRecord>): MetadataRecord {
   return {
     type: 'PartitionChangeRecord', version: 0, value: {
@@ -53,10 +28,6 @@ function partitionChange(topicId: string, partitionId: number, change: Partial<P
       lastKnownElr: null, ...change,
     },
   }
-}
-
-function config(resourceType: number, resourceName: string, name: string, value: string | null): MetadataRecord {
-  return { type: 'ConfigRecord', version: 0, value: { resourceType, resourceName, name, value } }
 }
 
 const removeTopic = (topicId: string): MetadataRecord => ({ type: 'RemoveTopicRecord', version: 0, value: { topicId } })

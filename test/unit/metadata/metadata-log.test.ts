@@ -11,38 +11,9 @@ import { readRecordBatchHeader, splitRecordBatches } from '../../../src/protocol
 import { tempDir, type TestContextLike } from '../../helpers/log-fixtures.js'
 import { ManualClock } from '../../helpers/manual-clock.js'
 import { MemoryStorage } from '../../helpers/memory-storage.js'
+import { registerBroker, topic, partition, config } from '../../helpers/metadata-records.js'
 
 const ORDERS_ID = Buffer.alloc(16, 1).toString('base64url')
-const INCARNATION_ID = Buffer.alloc(16, 3).toString('base64url')
-
-function registerBroker(brokerId: number, brokerEpoch: bigint): MetadataRecord {
-  return {
-    type: 'RegisterBrokerRecord', version: 3, value: {
-      brokerId, isMigratingZkBroker: false, incarnationId: INCARNATION_ID, brokerEpoch,
-      endPoints: [{ name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 0 }],
-      features: [{ name: 'metadata.version', minSupportedVersion: 7, maxSupportedVersion: 21 }],
-      rack: null, fenced: true, inControlledShutdown: false, logDirs: [],
-    },
-  }
-}
-
-function topic(name: string, topicId: string): MetadataRecord {
-  return { type: 'TopicRecord', version: 0, value: { name, topicId } }
-}
-
-function partition(topicId: string, partitionId: number, replicas: number[], leader: number): MetadataRecord {
-  return {
-    type: 'PartitionRecord', version: 0, value: {
-      partitionId, topicId, replicas, isr: [...replicas], removingReplicas: [], addingReplicas: [], leader,
-      leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0, directories: [],
-      eligibleLeaderReplicas: null, lastKnownElr: null,
-    },
-  }
-}
-
-function config(resourceType: number, resourceName: string, name: string, value: string | null): MetadataRecord {
-  return { type: 'ConfigRecord', version: 0, value: { resourceType, resourceName, name, value } }
-}
 
 /** Three record groups, as the controller would append them: a broker, a topic, a config. */
 const GROUPS: readonly (readonly MetadataRecord[])[] = [
