@@ -24,19 +24,16 @@ import { defaultProduceResponse, defaultProduceResponsePartitionProduceResponse,
 import { defaultSyncGroupResponse, type SyncGroupRequest, type SyncGroupResponse } from '../../src/protocol/generated/apis/sync-group.js'
 import { LAST_OFFSET_DELTA_OFFSET, MAGIC_OFFSET, MAGIC_V2, RECORD_BATCH_HEADER_SIZE, setBaseOffset, setPartitionLeaderEpoch, splitRecordBatches } from '../../src/protocol/record-batch.js'
 import { ADVERTISED_VERSIONS } from './advertised-versions.js'
+import { LATEST_TIMESTAMP } from '../../src/log/partition-log.js'
+import { ErrorCode } from '../../src/protocol/error-codes.js'
 
 /** Returned for a request that gets no response at all (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response')
 
-const NONE = 0
-const UNKNOWN_TOPIC_OR_PARTITION = 3
-const TOPIC_ALREADY_EXISTS = 36
-const MEMBER_ID_REQUIRED = 79
-const UNKNOWN_MEMBER_ID = 25
+const { NONE, UNKNOWN_TOPIC_OR_PARTITION, TOPIC_ALREADY_EXISTS, MEMBER_ID_REQUIRED, UNKNOWN_MEMBER_ID } = ErrorCode
 const NODE_ID = 1
 /** Longest a Fetch with nothing to return is parked: short, so clients poll a few times at most. */
 const EMPTY_FETCH_WAIT_CAP_MS = 250
-const LATEST_TIMESTAMP = -1n
 
 interface StoredBatch {
   readonly baseOffset: bigint
