@@ -1,7 +1,7 @@
 // A segment's sparse offset index (.index): entries of (offset − baseOffset: int32, position: int32)
 // every index.interval.bytes of log, so a read finds a batch after a short scan instead of a
 // scan of the whole segment. Kafka's format, byte for byte.
-import { IndexFile } from './index-file.js'
+import { SparseIndex } from './sparse-index.js'
 import type { Storage } from './storage.js'
 
 export const OFFSET_INDEX_ENTRY_BYTES = 8
@@ -23,8 +23,7 @@ export interface IndexedBatch {
   readonly maxTimestamp: bigint
 }
 
-export class OffsetIndex {
-  private readonly file: IndexFile
+export class OffsetIndex extends SparseIndex {
   /**
    * Per entry, the batch at its position: size (-1 when unknown, as for entries read from the
    * file), last offset − entry offset, and largest timestamp. Typed arrays: no object per entry.
@@ -33,25 +32,8 @@ export class OffsetIndex {
   private batchLastOffsetDeltas = new Int32Array(0)
   private batchMaxTimestamps = new BigInt64Array(0)
 
-  constructor(
-    storage: Storage,
-    path: string,
-    readonly baseOffset: bigint,
-    maxIndexBytes: number,
-  ) {
-    this.file = new IndexFile(storage, path, OFFSET_INDEX_ENTRY_BYTES, Math.floor(maxIndexBytes / OFFSET_INDEX_ENTRY_BYTES))
-  }
-
-  get entryCount(): number {
-    return this.file.entryCount
-  }
-
-  get isFull(): boolean {
-    return this.file.isFull
-  }
-
-  get path(): string {
-    return this.file.path
+  constructor(storage: Storage, path: string, baseOffset: bigint, maxIndexBytes: number) {
+    super(storage, path, baseOffset, maxIndexBytes, OFFSET_INDEX_ENTRY_BYTES)
   }
 
   /** Loads the file, stopping at the first entry that does not increase (the preallocated tail). */
@@ -161,24 +143,8 @@ export class OffsetIndex {
     if (count < this.batchSizes.length) this.batchSizes.fill(-1, count)
   }
 
-  preallocate(): Promise<void> {
-    return this.file.preallocate()
-  }
-
-  persist(trim: boolean): Promise<void> {
-    return this.file.persist(trim)
-  }
-
-  sync(): Promise<void> {
-    return this.file.sync()
-  }
-
-  reset(): Promise<void> {
+  override reset(): Promise<void> {
     this.releaseBatches()
-    return this.file.reset()
-  }
-
-  close(): Promise<void> {
-    return this.file.close()
+    return super.reset()
   }
 }

@@ -1,7 +1,7 @@
 // A segment's sparse time index (.timeindex): entries of (timestamp: int64, offset − baseOffset:
 // int32) whenever the segment's largest timestamp grows at an index point, so ListOffsets by
 // timestamp and time-based retention need not scan the log. Kafka's format, byte for byte.
-import { IndexFile } from './index-file.js'
+import { SparseIndex } from './sparse-index.js'
 import type { Storage } from './storage.js'
 
 export const TIME_INDEX_ENTRY_BYTES = 12
@@ -11,27 +11,13 @@ export interface TimestampOffset {
   readonly offset: bigint
 }
 
-export class TimeIndex {
-  private readonly file: IndexFile
+export class TimeIndex extends SparseIndex {
   /** The last entry, cached (undefined until first needed, and after a truncation or reset). */
   private lastTimestamp: bigint | undefined
   private lastIndexedOffset = -1n
 
-  constructor(
-    storage: Storage,
-    path: string,
-    readonly baseOffset: bigint,
-    maxIndexBytes: number,
-  ) {
-    this.file = new IndexFile(storage, path, TIME_INDEX_ENTRY_BYTES, Math.floor(maxIndexBytes / TIME_INDEX_ENTRY_BYTES))
-  }
-
-  get entryCount(): number {
-    return this.file.entryCount
-  }
-
-  get isFull(): boolean {
-    return this.file.isFull
+  constructor(storage: Storage, path: string, baseOffset: bigint, maxIndexBytes: number) {
+    super(storage, path, baseOffset, maxIndexBytes, TIME_INDEX_ENTRY_BYTES)
   }
 
   load(): Promise<void> {
@@ -96,24 +82,8 @@ export class TimeIndex {
     this.lastTimestamp = undefined
   }
 
-  preallocate(): Promise<void> {
-    return this.file.preallocate()
-  }
-
-  persist(trim: boolean): Promise<void> {
-    return this.file.persist(trim)
-  }
-
-  sync(): Promise<void> {
-    return this.file.sync()
-  }
-
-  reset(): Promise<void> {
+  override reset(): Promise<void> {
     this.lastTimestamp = undefined
-    return this.file.reset()
-  }
-
-  close(): Promise<void> {
-    return this.file.close()
+    return super.reset()
   }
 }
