@@ -544,6 +544,14 @@ static void set_fault_elements(napi_env env, napi_value array, uint32_t first, c
   }
 }
 
+static int get_bool(napi_env env, napi_value value, bool *out) {
+  if (napi_get_value_bool(env, value, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a boolean");
+    return 0;
+  }
+  return 1;
+}
+
 // crc32c(bytes, initial, start, end): the CRC-32C of bytes[start, end), continuing `initial`.
 static napi_value js_crc32c(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -577,11 +585,7 @@ static napi_value js_walk_records(napi_env env, napi_callback_info info) {
   int32_t record_count, last_offset_delta;
   bool require_contiguous;
   if (argc < 6 || !get_bytes(env, argv[0], &data, &length) || !get_uint32(env, argv[1], &start) || !get_uint32(env, argv[2], &end) ||
-      !get_int32(env, argv[3], &record_count) || !get_int32(env, argv[4], &last_offset_delta)) {
-    return NULL;
-  }
-  if (napi_get_value_bool(env, argv[5], &require_contiguous) != napi_ok) {
-    napi_throw_type_error(env, NULL, "expected a boolean");
+      !get_int32(env, argv[3], &record_count) || !get_int32(env, argv[4], &last_offset_delta) || !get_bool(env, argv[5], &require_contiguous)) {
     return NULL;
   }
   if (start > end || end > length) {
@@ -614,11 +618,7 @@ static napi_value js_check_batch(napi_env env, napi_callback_info info) {
   int32_t record_count, last_offset_delta;
   bool require_contiguous, walk;
   if (argc < 6 || !get_bytes(env, argv[0], &data, &length) || !get_uint32(env, argv[1], &end) || !get_int32(env, argv[2], &record_count) ||
-      !get_int32(env, argv[3], &last_offset_delta)) {
-    return NULL;
-  }
-  if (napi_get_value_bool(env, argv[4], &require_contiguous) != napi_ok || napi_get_value_bool(env, argv[5], &walk) != napi_ok) {
-    napi_throw_type_error(env, NULL, "expected a boolean");
+      !get_int32(env, argv[3], &last_offset_delta) || !get_bool(env, argv[4], &require_contiguous) || !get_bool(env, argv[5], &walk)) {
     return NULL;
   }
   if (end > length || end < 61) {
