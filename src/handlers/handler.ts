@@ -5,6 +5,14 @@ import type { Logger } from 'pino'
 import { API_DESCRIPTORS, ApiKey } from '../protocol/generated/api-registry.js'
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/apis/api-versions.js'
 import type { MetadataRequest, MetadataResponse } from '../protocol/generated/apis/metadata.js'
+import type { ProduceRequest, ProduceResponse } from '../protocol/generated/apis/produce.js'
+import type { FetchRequest, FetchResponse } from '../protocol/generated/apis/fetch.js'
+import type { ListOffsetsRequest, ListOffsetsResponse } from '../protocol/generated/apis/list-offsets.js'
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/generated/apis/offset-commit.js'
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/generated/apis/offset-fetch.js'
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/apis/find-coordinator.js'
+import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/apis/create-topics.js'
+import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/apis/delete-topics.js'
 import type { MetadataImage } from '../metadata/image.js'
 
 /**
@@ -14,6 +22,14 @@ import type { MetadataImage } from '../metadata/image.js'
 export interface ApiMessages {
   [ApiKey.API_VERSIONS]: { request: ApiVersionsRequest; response: ApiVersionsResponse }
   [ApiKey.METADATA]: { request: MetadataRequest; response: MetadataResponse }
+  [ApiKey.PRODUCE]: { request: ProduceRequest; response: ProduceResponse }
+  [ApiKey.FETCH]: { request: FetchRequest; response: FetchResponse }
+  [ApiKey.LIST_OFFSETS]: { request: ListOffsetsRequest; response: ListOffsetsResponse }
+  [ApiKey.OFFSET_COMMIT]: { request: OffsetCommitRequest; response: OffsetCommitResponse }
+  [ApiKey.OFFSET_FETCH]: { request: OffsetFetchRequest; response: OffsetFetchResponse }
+  [ApiKey.FIND_COORDINATOR]: { request: FindCoordinatorRequest; response: FindCoordinatorResponse }
+  [ApiKey.CREATE_TOPICS]: { request: CreateTopicsRequest; response: CreateTopicsResponse }
+  [ApiKey.DELETE_TOPICS]: { request: DeleteTopicsRequest; response: DeleteTopicsResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
