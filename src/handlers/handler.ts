@@ -49,6 +49,20 @@ export interface BrokerServices {
   readonly nodeId: number
   /** What Metadata answers from; undefined until the node wires its metadata publisher in. */
   readonly metadata?: MetadataServices | undefined
+  /** Topic creation through the controller; undefined until the node wires its controller in. */
+  readonly topics?: TopicServices | undefined
+}
+
+/** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */
+export interface TopicServices {
+  /**
+   * Creates the internal topic `__consumer_offsets` or `__transaction_state` when it does not
+   * exist, with the broker's offsets.topic.* or transaction.state.log.* settings (compacted).
+   * Resolves with ErrorCode.NONE once the topic is in this broker's image (created now or
+   * before), else with the error code to answer (for example INVALID_REPLICATION_FACTOR when
+   * fewer brokers are registered than the replication factor asks for).
+   */
+  ensureInternalTopic(name: '__consumer_offsets' | '__transaction_state'): Promise<number>
 }
 
 /** The cluster view the Metadata handler (and later DescribeCluster) reads. */
