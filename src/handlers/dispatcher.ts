@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   readonly logger?: Logger
   /** The metrics hook. */
   readonly onRequest?: OnRequest
+  /** The listener this dispatcher serves (Metadata answers with endpoints on it). */
+  readonly listenerName?: string
   /** Monotonic milliseconds for request durations; performance.now by default. */
   readonly nowMs?: () => number
 }
@@ -102,6 +104,7 @@ export function createDispatcher(options: DispatcherOptions): HandleFrame {
       clientId: decoded.header.clientId,
       remoteAddress: connection.remoteAddress,
       logger,
+      listenerName: options.listenerName,
       advertisedVersions: registry.advertisedVersions,
     }
 
@@ -110,9 +113,12 @@ export function createDispatcher(options: DispatcherOptions): HandleFrame {
     let errorCode: number | undefined
     try {
       const response = await handler.handle(context, decoded.body, apiVersion)
-      // Encoding is inside the catch-all too: a response the encoder refuses is a handler bug.
-      outcome = { response: encodeResponseFrame(apiKey, apiVersion, correlationId, response) }
       errorCode = topLevelErrorCode(response)
+      const disposition = handler.responseDisposition?.(decoded.body, response) ?? 'send'
+      // Encoding is inside the catch-all too: a response the encoder refuses is a handler bug.
+      outcome = disposition === 'send' ? { response: encodeResponseFrame(apiKey, apiVersion, correlationId, response) }
+        : disposition === 'skip' ? { noResponse: true }
+          : { close: `${decoded.descriptor.name} v${apiVersion} failed and the client asked for no response` }
     } catch (error) {
       const fallback = unknownServerErrorResponse(decoded.descriptor)
       if (fallback === undefined) {

@@ -13,7 +13,9 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/genera
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/apis/find-coordinator.js'
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/apis/create-topics.js'
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/apis/delete-topics.js'
+import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
 import type { MetadataImage } from '../metadata/image.js'
+import type { ReplicaManager } from '../replication/replica-manager.js'
 
 /**
  * The request and response types of each API that has a handler, by api key. A new handler adds
@@ -51,6 +53,12 @@ export interface BrokerServices {
   readonly metadata?: MetadataServices | undefined
   /** Topic creation through the controller; undefined until the node wires its controller in. */
   readonly topics?: TopicServices | undefined
+  /** The partitions this broker hosts: Produce, Fetch and ListOffsets go here. */
+  readonly replicas?: ReplicaManager | undefined
+  /** delete.topic.enable (true when absent) */
+  readonly isTopicDeletionEnabled?: boolean
+  /** auto.create.topics.enable (false when absent) */
+  readonly isAutoTopicCreationEnabled?: boolean
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */
@@ -63,6 +71,10 @@ export interface TopicServices {
    * fewer brokers are registered than the replication factor asks for).
    */
   ensureInternalTopic(name: '__consumer_offsets' | '__transaction_state'): Promise<number>
+  /** CreateTopics and auto-creation: one result per spec, in order; committed unless validateOnly. */
+  createTopics(specs: readonly CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>
+  /** DeleteTopics by name, or by id when the name is null (v6). */
+  deleteTopics(topics: ReadonlyArray<{ readonly name: string | null; readonly topicId: string }>): Promise<DeleteTopicResult[]>
 }
 
 /** The cluster view the Metadata handler (and later DescribeCluster) reads. */
@@ -108,7 +120,15 @@ export interface Handler {
    * it into UNKNOWN_SERVER_ERROR.
    */
   handle(ctx: HandlerContext, request: unknown, version: number): Promise<unknown>
+  /** Whether the response is sent; absent means always (see ResponseDisposition). */
+  readonly responseDisposition?: (request: unknown, response: unknown) => ResponseDisposition
 }
+
+/**
+ * What the connection does with a handled request's response: `send` it, `skip` it (Produce with
+ * acks=0), or `close` the connection instead (acks=0 with a failed partition, as Kafka does).
+ */
+export type ResponseDisposition = 'send' | 'skip' | 'close'
 
 export interface HandlerDefinition<K extends HandledApiKey> {
   readonly apiKey: K
@@ -119,6 +139,7 @@ export interface HandlerDefinition<K extends HandledApiKey> {
     request: ApiMessages[K]['request'],
     version: number,
   ): Promise<ApiMessages[K]['response']> | ApiMessages[K]['response']
+  responseDisposition?(request: ApiMessages[K]['request'], response: ApiMessages[K]['response']): ResponseDisposition
 }
 
 /**
@@ -145,5 +166,9 @@ export function defineHandler<K extends HandledApiKey>(definition: HandlerDefini
     // The dispatcher decodes `request` with this API's generated decoder, so the cast only restores
     // the type the decoder produced.
     handle: async (ctx, request, version) => definition.handle(ctx, request as ApiMessages[K]['request'], version),
+    ...(definition.responseDisposition === undefined ? {} : {
+      responseDisposition: (request: unknown, response: unknown) =>
+        definition.responseDisposition!(request as ApiMessages[K]['request'], response as ApiMessages[K]['response']),
+    }),
   }
 }

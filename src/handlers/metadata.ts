@@ -2,8 +2,8 @@
 // KafkaApis.handleTopicMetadataRequest and KRaftMetadataCache do.
 // v9 is implemented (it is v8 made flexible), but the registry must never advertise a max of exactly
 // 9: @platformatic/kafka then gives every topic the zero UUID (kafka-protocol/CLIENTS.md).
-// Differs from Kafka: no auto-creation yet (a missing topic is UNKNOWN_TOPIC_OR_PARTITION even with
-// allowAutoTopicCreation; the seam is `autoCreationCandidates` below); no authorizer, so both
+// Differs from Kafka: an auto-created topic is created before the answer, so the answer already
+// describes it (Kafka answers LEADER_NOT_AVAILABLE and the client asks again); no authorizer, so both
 // authorized-operations fields stay -2147483648 even when requested (Kafka without an authorizer
 // would list every operation the resource supports); named topics keep request order (Kafka goes
 // through a Set) with duplicates dropped.
@@ -135,9 +135,8 @@ function distinctTopics(topics: readonly MetadataRequestTopic[]): MetadataReques
 }
 
 /**
- * The auto-creation seam: the legal names the response reports as UNKNOWN_TOPIC_OR_PARTITION while
- * the request allows auto-creation (v4+; earlier versions leave it to broker policy). Nothing acts
- * on it yet; CreateTopics through the controller will.
+ * The topics to auto-create: the legal names the response reports as UNKNOWN_TOPIC_OR_PARTITION
+ * while auto-creation is allowed (by the request from v4, by broker policy before).
  */
 export function autoCreationCandidates(topics: readonly MetadataResponseTopic[], allowAutoTopicCreation: boolean): MissingTopic[] {
   if (!allowAutoTopicCreation) return []
@@ -152,16 +151,35 @@ function requireMetadataServices(services: MetadataServices | undefined): Metada
 
 export const metadataHandler = defineHandler({
   apiKey: ApiKey.METADATA, minVersion: 0, maxVersion: 12,
-  handle(ctx, request, version) {
+  async handle(ctx, request, version) {
     const services = requireMetadataServices(ctx.services.metadata)
     if (ctx.listenerName === undefined) throw new SluiceError('ERR_LISTENER_NAME_MISSING', 'Metadata needs the connection\'s listener name')
     const listenerName = ctx.listenerName
     // One image for the whole answer: images never change, so brokers and topics agree.
-    const image = services.currentImage()
+    let image = services.currentImage()
     const isAllTopics = request.topics === null || (version === 0 && request.topics.length === 0)
-    const topics = isAllTopics
+    const answer = (): MetadataResponseTopic[] => isAllTopics
       ? [...image.topics.byName.values()].map((topic) => topicMetadata(image, topic, listenerName, version))
       : distinctTopics(request.topics ?? []).map((topic) => requestedTopic(image, topic, listenerName, version))
+    let topics = answer()
+    // Before v4 the request cannot say, so broker policy (auto.create.topics.enable) decides.
+    const isCreationAllowed = ctx.services.isAutoTopicCreationEnabled === true && (version < 4 || request.allowAutoTopicCreation)
+    const missing = autoCreationCandidates(topics, isCreationAllowed).filter(({ name }) => !INTERNAL_TOPICS.has(name))
+    if (missing.length > 0 && ctx.services.topics !== undefined) {
+      // Kafka answers LEADER_NOT_AVAILABLE and lets the client ask again; here creation commits in
+      // one step, so the answer can already describe the new topics.
+      const results = await ctx.services.topics.createTopics(
+        missing.map(({ name }) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })), false)
+      for (const result of results) {
+        if (result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+          ctx.logger.warn({ topic: result.name, errorCode: result.errorCode, reason: result.errorMessage }, 'topic auto-creation failed')
+        }
+      }
+      image = services.currentImage()
+      topics = answer().map((topic) => (
+        topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && missing.some(({ name }) => name === topic.name)
+          ? { ...topic, errorCode: ErrorCode.LEADER_NOT_AVAILABLE } : topic))
+    }
     return {
       throttleTimeMs: 0,
       brokers: liveBrokers(image, listenerName),

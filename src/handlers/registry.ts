@@ -2,7 +2,13 @@
 // answer. Advertise only versions that are implemented and tested against a real client
 // (../../STYLE.md); the target set is "Minimum broker set" in kafka-protocol/CLIENTS.md.
 import { apiVersionsHandler } from './api-versions.js'
+import { createTopicsHandler } from './create-topics.js'
+import { deleteTopicsHandler } from './delete-topics.js'
+import { fetchHandler } from './fetch.js'
 import type { AdvertisedRange, Handler } from './handler.js'
+import { listOffsetsHandler } from './list-offsets.js'
+import { metadataHandler } from './metadata.js'
+import { produceHandler } from './produce.js'
 
 export interface HandlerRegistry {
   /** The handler of this api key, or undefined when the broker does not serve the API. */
@@ -13,6 +19,20 @@ export interface HandlerRegistry {
 
 /** The handlers the broker runs. */
 export const BROKER_HANDLERS: readonly Handler[] = [
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
+  metadataHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+]
+
+/**
+ * What a controller listener serves. The quorum RPCs (Vote, BeginQuorumEpoch, Fetch of the
+ * metadata partition, DescribeQuorum, BrokerRegistration) arrive with the Raft issue.
+ */
+export const CONTROLLER_HANDLERS: readonly Handler[] = [
   apiVersionsHandler,
 ]
 

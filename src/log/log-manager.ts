@@ -54,6 +54,11 @@ export interface LogManagerOptions {
    * later starts (a mismatch refuses to start, as Kafka does). Omitted in tests of the log alone.
    */
   readonly identity?: { readonly clusterId: string; readonly nodeId: number }
+  /**
+   * Directory names in a log dir that look like partitions but are not this manager's (the
+   * metadata log `__cluster_metadata-0`, which the metadata layer opens itself).
+   */
+  readonly reservedDirectories?: readonly string[]
 }
 
 interface LogDirState {
@@ -108,6 +113,7 @@ export class LogManager {
         await storage.removeDirectory(join(dir.path, name))
         continue
       }
+      if (this.options.reservedDirectories?.includes(name) === true) continue
       const topicPartition = parseTopicPartition(name)
       if (topicPartition !== undefined) partitions.push(topicPartition)
     }

@@ -1,0 +1,255 @@
+// One Sluice node in the calling process: configuration in, a running broker and controller out.
+// Start-up follows Kafka's order: format or check the log dirs, replay the metadata log into an
+// image, open the partition logs, bind the listeners, register with the controller, then serve.
+// `close()` shuts down in reverse: stop accepting, finish requests in flight, then flush and
+// checkpoint the logs and leave the clean-shutdown marker. No module state: several nodes may
+// run in one process.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino, type Logger } from 'pino'
+import { systemClock, type Clock } from '../clock.js'
+import { parseBrokerConfig, type BrokerConfig } from '../config/broker-config.js'
+import { toLogConfig } from '../config/log-config-defaults.js'
+import { topicLogConfig, topicMinInsyncReplicas } from '../config/topic-config.js'
+import { QuorumController } from '../controller/quorum-controller.js'
+import { createDispatcher } from '../handlers/dispatcher.js'
+import type { BrokerServices } from '../handlers/handler.js'
+import { CONTROLLER_HANDLERS, createHandlerRegistry } from '../handlers/registry.js'
+import { CLEAN_SHUTDOWN_FILE, LogManager } from '../log/log-manager.js'
+import { newDirectoryId, readMetaProperties } from '../log/meta-properties.js'
+import { NodeStorage } from '../log/storage.js'
+import { ConfigResourceType } from '../metadata/image.js'
+import type { MetadataImage } from '../metadata/image.js'
+import { METADATA_LOG_DIRECTORY, MetadataLog } from '../metadata/metadata-log.js'
+import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
+import { startListener, type Listener as NetworkListener } from '../network/listener.js'
+import { ReplicaManager } from '../replication/replica-manager.js'
+import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
+import { randomKafkaUuid } from '../controller/topic-records.js'
+
+export interface StartBrokerOptions {
+  /**
+   * server.properties keys over the defaults of a single combined node on ephemeral 127.0.0.1
+   * ports with a fresh temporary log dir (removed again by close()).
+   */
+  readonly properties?: Readonly<Record<string, string>>
+  /** An already parsed configuration; `properties` is ignored when this is given. */
+  readonly config?: BrokerConfig
+  /** pino logger; silent by default. */
+  readonly logger?: Logger
+  readonly clock?: Clock
+}
+
+export interface BrokerNode {
+  readonly nodeId: number
+  readonly clusterId: string
+  /** `host:port` of the first client (non-controller) listener. */
+  readonly bootstrap: string
+  /** Every bound listener by name, with its actual port. */
+  readonly listeners: ReadonlyMap<string, { readonly host: string; readonly port: number }>
+  readonly logDirs: readonly string[]
+  readonly config: BrokerConfig
+  /** The services the handlers use, for tests and the metrics issue. */
+  readonly services: BrokerServices
+  readonly logManager: LogManager
+  /** Stops serving, finishes requests in flight (at most `timeoutMs`), flushes and checkpoints. */
+  close(options?: { readonly timeoutMs?: number }): Promise<void>
+}
+
+/** The single combined node that startBroker runs unless told otherwise. */
+const SINGLE_NODE_DEFAULTS: Readonly<Record<string, string>> = {
+  'node.id': '1',
+  'process.roles': 'broker,controller',
+  'listeners': 'PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0',
+  'controller.listener.names': 'CONTROLLER',
+  'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  'controller.quorum.voters': '1@127.0.0.1:0',
+  'offsets.topic.replication.factor': '1',
+  'transaction.state.log.replication.factor': '1',
+}
+
+/** Kafka's SecurityProtocol ids, as RegisterBrokerRecord endpoints carry them. */
+const SECURITY_PROTOCOL_IDS = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 } as const
+
+/** The quorum epoch of the single voter until Raft elects leaders. */
+const SINGLE_VOTER_EPOCH = 1
+
+
+export async function startBroker(options: StartBrokerOptions = {}): Promise<BrokerNode> {
+  let temporaryDir: string | undefined
+  let config = options.config
+  if (config === undefined) {
+    const properties = new Map(Object.entries({ ...SINGLE_NODE_DEFAULTS, ...options.properties }))
+    if (!properties.has('log.dirs') && !properties.has('log.dir')) {
+      temporaryDir = await mkdtemp(join(tmpdir(), 'sluice-'))
+      properties.set('log.dirs', temporaryDir)
+    }
+    config = parseBrokerConfig(properties).config
+  }
+  try {
+    return await startNode(config, options, temporaryDir)
+  } catch (error) {
+    if (temporaryDir !== undefined) await rm(temporaryDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+async function startNode(config: BrokerConfig, options: StartBrokerOptions, temporaryDir: string | undefined): Promise<BrokerNode> {
+  const logger = (options.logger ?? pino({ enabled: false })).child({ nodeId: config.nodeId })
+  const clock = options.clock ?? systemClock
+  const storage = new NodeStorage()
+  const nodeId = config.nodeId
+  const metadataLogDir = config.logDirs[0]!
+  await storage.mkdir(metadataLogDir)
+
+  // The first start formats the log dirs with a new cluster id; later starts keep theirs.
+  let clusterId: string | undefined
+  for (const dir of config.logDirs) clusterId ??= (await readMetaProperties(storage, dir))?.clusterId
+  const isNewCluster = clusterId === undefined
+  clusterId ??= randomKafkaUuid()
+  const hadCleanShutdown = (await storage.sizeOf(join(metadataLogDir, CLEAN_SHUTDOWN_FILE))) !== undefined
+  const metadataLog = await MetadataLog.open({ storage, logDir: metadataLogDir, clock, hadCleanShutdown })
+  const defaultLogConfig = toLogConfig(config)
+  const image = (): MetadataImage => metadataLog.image
+  const logManager = await LogManager.start({
+    storage, logDirs: config.logDirs, clock, defaultConfig: defaultLogConfig, logger,
+    configFor: (topic) => topicLogConfig(defaultLogConfig, image().topicConfigs(topic)),
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
+    checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+    cleanerBackoffMs: config.logCleanerBackoffMs,
+    identity: { clusterId, nodeId },
+    reservedDirectories: [METADATA_LOG_DIRECTORY],
+  })
+  logger.info({ clusterId, isNewCluster, metadataOffset: metadataLog.highestOffset.toString(), topics: metadataLog.image.topics.byName.size }, 'metadata log replayed')
+
+  const replicaManager = new ReplicaManager({
+    nodeId, clock, logManager, storage, logger,
+    minInsyncReplicas: (topic) => topicMinInsyncReplicas(config.minInsyncReplicas, image().topicConfigs(topic)),
+  })
+  await replicaManager.loadImage(metadataLog.image)
+
+  // Committed records reach the broker's state in log order, each delta after the one before.
+  let publishing: Promise<unknown> = Promise.resolve()
+  const commit = async (records: readonly MetadataRecord[]): Promise<MetadataImage> => {
+    const result = await metadataLog.append(records, SINGLE_VOTER_EPOCH)
+    const published = publishing.then(async () => {
+      await replicaManager.applyChanges(result.changes, result.image)
+      for (const { resourceType, resourceName } of result.changes.configResourcesChanged) {
+        if (resourceType !== ConfigResourceType.TOPIC) continue
+        const config = topicLogConfig(defaultLogConfig, result.image.topicConfigs(resourceName))
+        for (const [partitionId] of result.image.topic(resourceName)?.partitions ?? []) {
+          replicaManager.partition(resourceName, partitionId)?.log.updateConfig(config)
+        }
+      }
+    })
+    publishing = published.catch((error: unknown) => logger.error({ err: error }, 'applying committed metadata failed'))
+    await published
+    return result.image
+  }
+
+  const internalTopicConfigs = new Map([['cleanup.policy', 'compact']])
+  const controller = new QuorumController({
+    nodeId, epoch: SINGLE_VOTER_EPOCH, commit, image, logger,
+    defaults: {
+      numPartitions: config.numPartitions,
+      defaultReplicationFactor: config.defaultReplicationFactor,
+      internalTopics: new Map([
+        ['__consumer_offsets', {
+          numPartitions: config.offsetsTopicNumPartitions,
+          replicationFactor: config.offsetsTopicReplicationFactor,
+          configs: new Map([...internalTopicConfigs, ['segment.bytes', String(config.offsetsTopicSegmentBytes)]]),
+        }],
+        ['__transaction_state', {
+          numPartitions: config.transactionStateLogNumPartitions,
+          replicationFactor: config.transactionStateLogReplicationFactor,
+          configs: internalTopicConfigs,
+        }],
+      ]),
+    },
+  })
+
+  const services: BrokerServices = {
+    nodeId,
+    metadata: { currentImage: image, clusterId, controllerId: () => controller.controllerId },
+    topics: {
+      ensureInternalTopic: (name) => controller.ensureInternalTopic(name),
+      createTopics: (specs, validateOnly) => controller.createTopics(specs, validateOnly),
+      deleteTopics: (topics) => controller.deleteTopics(topics),
+    },
+    replicas: replicaManager,
+    isTopicDeletionEnabled: config.deleteTopicEnable,
+    isAutoTopicCreationEnabled: config.autoCreateTopicsEnable,
+  }
+
+  // Requests that arrive before the node has registered wait for it rather than see no brokers.
+  let markReady!: () => void
+  const ready = new Promise<void>((resolve) => { markReady = resolve })
+  const brokerRegistry = createHandlerRegistry()
+  const controllerRegistry = createHandlerRegistry(CONTROLLER_HANDLERS)
+  const networkListeners: NetworkListener[] = []
+  const bound = new Map<string, { host: string; port: number }>()
+  try {
+    for (const listener of config.listeners) {
+      const isController = config.controllerListenerNames.includes(listener.name)
+      const dispatch = createDispatcher({ registry: isController ? controllerRegistry : brokerRegistry, services, logger, listenerName: listener.name })
+      const network = await startListener({
+        host: listener.host === '' ? '0.0.0.0' : listener.host,
+        port: listener.port,
+        logger: logger.child({ listener: listener.name }),
+        options: { maxRequestBytes: config.socketRequestMaxBytes, idleTimeoutMs: config.connectionsMaxIdleMs },
+        handleFrame: async (frame, context) => {
+          await ready
+          return dispatch(frame, context)
+        },
+      })
+      networkListeners.push(network)
+      bound.set(listener.name, network.address)
+    }
+
+    // Advertised endpoints with the ports actually bound (port 0 picks one, as in Kafka).
+    const endPoints = config.advertisedListeners.map((listener) => ({
+      name: listener.name,
+      host: listener.host === '' ? '127.0.0.1' : listener.host,
+      port: listener.port === 0 ? bound.get(listener.name)?.port ?? 0 : listener.port,
+      securityProtocol: SECURITY_PROTOCOL_IDS[listener.securityProtocol],
+    }))
+    await controller.registerBroker({
+      brokerId: nodeId, isMigratingZkBroker: false, incarnationId: newDirectoryId(), endPoints,
+      features: [{ name: 'metadata.version', minSupportedVersion: 1, maxSupportedVersion: METADATA_VERSION_LEVEL }],
+      rack: config.brokerRack ?? null, inControlledShutdown: false, logDirs: [],
+    }, metadataLog.logEndOffset)
+    logManager.startBackgroundJobs()
+    markReady()
+  } catch (error) {
+    await Promise.all(networkListeners.map((network) => network.close({ timeoutMs: 0 })))
+    await metadataLog.close()
+    await logManager.close()
+    throw error
+  }
+
+  const clientListener = config.advertisedListeners.find((listener) => !config.controllerListenerNames.includes(listener.name))
+  const clientAddress = clientListener === undefined ? undefined : bound.get(clientListener.name)
+  const bootstrap = clientAddress === undefined ? '' : `${clientAddress.host}:${clientAddress.port}`
+  logger.info({ clusterId, bootstrap, listeners: Object.fromEntries(bound) }, 'broker started')
+
+  let closing: Promise<void> | undefined
+  return {
+    nodeId, clusterId, bootstrap, listeners: bound, logDirs: config.logDirs, config, services, logManager,
+    close(closeOptions) {
+      closing ??= (async () => {
+        const listenersClosed = Promise.all(networkListeners.map((network) => network.close({ timeoutMs: closeOptions?.timeoutMs ?? 30_000 })))
+        // Parked fetches and acks=all waits answer now, so the listeners can drain.
+        replicaManager.close()
+        await listenersClosed
+        await publishing
+        await metadataLog.close()
+        await logManager.close()
+        if (temporaryDir !== undefined) await rm(temporaryDir, { recursive: true, force: true })
+        logger.info('broker stopped')
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,336 @@
+// The partitions this broker hosts (Kafka's ReplicaManager): it reacts to metadata changes by
+// creating, updating and deleting partition logs, and serves the data plane by topic and
+// partition: appends from producers, reads for consumers (parking a fetch until the high
+// watermark moves or its wait runs out), and offset lookups. Wire versions stay in the handlers.
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.js'
+import type { LogManager } from '../log/log-manager.js'
+import { readFully } from '../log/batch-scanner.js'
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, type PartitionLog } from '../log/partition-log.js'
+import { readPartitionMetadata } from '../log/partition-metadata.js'
+import type { Storage } from '../log/storage.js'
+import { topicPartitionKey } from '../log/topic-partition.js'
+import type { MetadataChanges } from '../metadata/delta.js'
+import type { MetadataImage, PartitionRegistration } from '../metadata/image.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+import { Partition, type PartitionAppendResult } from './partition.js'
+
+/** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1. */
+export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
+
+/** Topics producers may not write to (Kafka's Topic.isInternal, refused unless the client is internal). */
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state'])
+
+const NO_RECORDS = Buffer.alloc(0)
+
+export interface ReplicaManagerOptions {
+  readonly nodeId: number
+  readonly clock: Clock
+  readonly logManager: LogManager
+  readonly storage: Storage
+  /** min.insync.replicas of a topic (its override, else the broker's). */
+  readonly minInsyncReplicas: (topic: string) => number
+  readonly logger?: Logger
+}
+
+export interface FetchPartitionRequest {
+  readonly topic: string
+  readonly partition: number
+  readonly fetchOffset: bigint
+  readonly partitionMaxBytes: number
+  /** -1 when the client does not know it. */
+  readonly currentLeaderEpoch: number
+}
+
+export interface FetchParams {
+  readonly maxWaitMs: number
+  readonly minBytes: number
+  readonly maxBytes: number
+  readonly isolationLevel: number
+  readonly partitions: readonly FetchPartitionRequest[]
+}
+
+export interface FetchPartitionResult {
+  readonly topic: string
+  readonly partition: number
+  readonly errorCode: number
+  readonly highWatermark: bigint
+  readonly lastStableOffset: bigint
+  readonly logStartOffset: bigint
+  /** Whole batches (the last may be cut at the size limit, as Kafka's are), empty when none. */
+  readonly records: Buffer
+}
+
+export interface ListOffsetResult {
+  readonly errorCode: number
+  readonly offset: bigint
+  readonly timestamp: bigint
+  readonly leaderEpoch: number
+}
+
+type Lookup = { readonly partition: Partition } | { readonly errorCode: number }
+
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>()
+  /** Parked fetches, woken when a high watermark they wait on moves. */
+  private readonly fetchWaiters = new Map<Partition, Set<() => void>>()
+  private isClosed = false
+
+  constructor(private readonly options: ReplicaManagerOptions) {}
+
+  get partitionCount(): number {
+    return this.partitions.size
+  }
+
+  /** The partition as this broker hosts it, or undefined. */
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(topicPartitionKey(topic, partition))
+  }
+
+  /**
+   * Makes the hosted partitions match an image at start-up: every partition with a replica here
+   * is opened (created when missing), and logs the image does not know (a topic deleted while
+   * the broker was down) are removed.
+   */
+  async loadImage(image: MetadataImage): Promise<void> {
+    const wanted = new Set<string>()
+    for (const topic of image.topics.byName.values()) {
+      for (const [partitionId, registration] of topic.partitions) {
+        if (!registration.replicas.includes(this.options.nodeId)) continue
+        wanted.add(topicPartitionKey(topic.name, partitionId))
+        await this.hostPartition(topic.name, topic.topicId, partitionId, registration, image)
+      }
+    }
+    for (const { topicPartition } of [...this.options.logManager.allLogs()]) {
+      if (wanted.has(topicPartitionKey(topicPartition.topic, topicPartition.partition))) continue
+      this.options.logger?.warn({ topic: topicPartition.topic, partition: topicPartition.partition }, 'deleting a log whose topic the metadata does not have')
+      await this.options.logManager.deleteLog(topicPartition.topic, topicPartition.partition)
+    }
+  }
+
+  /** Applies a committed metadata delta: deletions first, so a reused topic name gets a new log. */
+  async applyChanges(changes: MetadataChanges, image: MetadataImage): Promise<void> {
+    for (const topic of changes.topicsDeleted) {
+      for (const partitionId of topic.partitions.keys()) await this.stopHosting(topic.name, partitionId)
+    }
+    for (const change of changes.partitionsChanged) {
+      if (change.current.replicas.includes(this.options.nodeId)) {
+        await this.hostPartition(change.topicName, change.topicId, change.partitionId, change.current, image)
+      } else if (change.previous?.replicas.includes(this.options.nodeId) === true) {
+        await this.stopHosting(change.topicName, change.partitionId)
+      }
+    }
+  }
+
+  private async hostPartition(topic: string, topicId: string, partitionIndex: number, registration: PartitionRegistration, image: MetadataImage): Promise<void> {
+    const key = topicPartitionKey(topic, partitionIndex)
+    const existing = this.partitions.get(key)
+    if (existing !== undefined && existing.topicId === topicId) {
+      existing.update(registration)
+      return
+    }
+    const { logManager, storage } = this.options
+    const onDisk = logManager.getLog(topic, partitionIndex)
+    if (onDisk !== undefined) {
+      // A log left by an earlier topic of the same name (deleted while this broker was down).
+      const metadata = await readPartitionMetadata(storage, onDisk.directory)
+      if (metadata !== undefined && metadata.topicId !== topicId) {
+        this.options.logger?.warn({ topic, partition: partitionIndex, staleTopicId: metadata.topicId, topicId }, 'replacing the log of an earlier topic with the same name')
+        await logManager.deleteLog(topic, partitionIndex)
+      }
+    }
+    const log = await logManager.getOrCreateLog(topic, partitionIndex, topicId)
+    if (image.topic(topic)?.topicId !== topicId) return
+    const partition = new Partition({
+      topic, topicId, partitionIndex, nodeId: this.options.nodeId, log, registration,
+      minInsyncReplicas: () => this.options.minInsyncReplicas(topic),
+      onHighWatermark: (moved) => this.wakeFetches(moved),
+    })
+    this.partitions.set(key, partition)
+    partition.maybeIncrementHighWatermark()
+  }
+
+  private async stopHosting(topic: string, partitionIndex: number): Promise<void> {
+    const key = topicPartitionKey(topic, partitionIndex)
+    const partition = this.partitions.get(key)
+    this.partitions.delete(key)
+    if (partition !== undefined) {
+      partition.close()
+      this.wakeFetches(partition)
+    }
+    await this.options.logManager.deleteLog(topic, partitionIndex)
+  }
+
+  /** The leader partition for a client request, or Kafka's error for why there is none here. */
+  private lookupLeader(image: MetadataImage, topic: string, partitionIndex: number): Lookup {
+    const registration = image.partition(topic, partitionIndex)
+    if (registration === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
+    const partition = this.partition(topic, partitionIndex)
+    if (partition === undefined || !partition.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
+    if (partition.log.isOffline) return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR }
+    return { partition }
+  }
+
+  /** A producer's append to one partition (Produce v3+, one batch). */
+  async appendRecords(image: MetadataImage, topic: string, partitionIndex: number, records: Buffer | null, requiredAcks: number, timeoutMs: number): Promise<PartitionAppendResult> {
+    if (INTERNAL_TOPICS.has(topic)) {
+      return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `Cannot append to internal topic ${topic}`, logStartOffset: -1n }
+    }
+    return this.appendToPartition(image, topic, partitionIndex, records, requiredAcks, timeoutMs)
+  }
+
+  /** An append on behalf of the broker itself (the coordinators' internal topics). */
+  appendInternal(image: MetadataImage, topic: string, partitionIndex: number, records: Buffer, timeoutMs: number): Promise<PartitionAppendResult> {
+    return this.appendToPartition(image, topic, partitionIndex, records, -1, timeoutMs)
+  }
+
+  private async appendToPartition(image: MetadataImage, topic: string, partitionIndex: number, records: Buffer | null, requiredAcks: number, timeoutMs: number): Promise<PartitionAppendResult> {
+    const lookup = this.lookupLeader(image, topic, partitionIndex)
+    if ('errorCode' in lookup) return { errorCode: lookup.errorCode, errorMessage: describeLookupError(lookup.errorCode, topic, partitionIndex), logStartOffset: -1n }
+    if (records === null || records.length === 0) {
+      return { errorCode: ErrorCode.CORRUPT_MESSAGE, errorMessage: `No records for ${topic}-${partitionIndex}`, logStartOffset: lookup.partition.log.logStartOffset }
+    }
+    return lookup.partition.appendRecordsAsLeader(records, requiredAcks, timeoutMs)
+  }
+
+  /**
+   * Reads for a consumer, parking until `minBytes` are available or `maxWaitMs` passes (Kafka's
+   * DelayedFetch). A fetch with an error in any partition, or enough bytes, answers at once.
+   */
+  async fetch(image: () => MetadataImage, params: FetchParams): Promise<FetchPartitionResult[]> {
+    const { clock } = this.options
+    const deadline = clock.nowMs() + Math.max(params.maxWaitMs, 0)
+    for (;;) {
+      const results = await this.readPartitions(image(), params)
+      const bytes = results.reduce((sum, result) => sum + result.records.length, 0)
+      const hasError = results.some((result) => result.errorCode !== ErrorCode.NONE)
+      const remainingMs = deadline - clock.nowMs()
+      if (bytes >= params.minBytes || hasError || remainingMs <= 0 || this.isClosed) return results
+      await this.waitForData(image(), params.partitions, remainingMs)
+    }
+  }
+
+  private async readPartitions(image: MetadataImage, params: FetchParams): Promise<FetchPartitionResult[]> {
+    const results: FetchPartitionResult[] = []
+    let remainingBytes = Math.max(params.maxBytes, 0)
+    for (const request of params.partitions) {
+      const result = await this.readPartition(image, request, params.isolationLevel, remainingBytes, results.every((earlier) => earlier.records.length === 0))
+      remainingBytes -= result.records.length
+      results.push(result)
+    }
+    return results
+  }
+
+  private async readPartition(image: MetadataImage, request: FetchPartitionRequest, isolationLevel: number, remainingBytes: number, isFirstWithData: boolean): Promise<FetchPartitionResult> {
+    const { topic, partition: partitionIndex } = request
+    const failed = (errorCode: number, partition?: Partition): FetchPartitionResult => ({
+      topic, partition: partitionIndex, errorCode, records: NO_RECORDS,
+      highWatermark: partition?.log.highWatermark ?? -1n,
+      lastStableOffset: partition?.lastStableOffset ?? -1n,
+      logStartOffset: partition?.log.logStartOffset ?? -1n,
+    })
+    const lookup = this.lookupLeader(image, topic, partitionIndex)
+    if ('errorCode' in lookup) return failed(lookup.errorCode)
+    const { partition } = lookup
+    const epochError = partition.checkLeaderEpoch(request.currentLeaderEpoch)
+    if (epochError !== ErrorCode.NONE) return failed(epochError, partition)
+    const log = partition.log
+    const maxOffset = isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : log.highWatermark
+    const maxBytes = Math.min(request.partitionMaxBytes, remainingBytes)
+    // Kafka returns at least one whole batch for the first partition with data, so a batch above
+    // the limits never stalls a consumer.
+    const read = await log.read(request.fetchOffset, maxBytes, { maxOffset, isMinOneBatch: isFirstWithData })
+    if (!read.ok) return failed(read.problem === 'storage' ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.OFFSET_OUT_OF_RANGE, partition)
+    let records = NO_RECORDS
+    if (read.slice !== undefined && (maxBytes > 0 || isFirstWithData)) {
+      records = Buffer.allocUnsafe(read.slice.sizeBytes)
+      const length = await readFully(read.slice.file, records, read.slice.sizeBytes, read.slice.position)
+      records = records.subarray(0, length)
+    }
+    return {
+      topic, partition: partitionIndex, errorCode: ErrorCode.NONE, records,
+      highWatermark: log.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: log.logStartOffset,
+    }
+  }
+
+  /** Resolves when a high watermark of one of these partitions moves, or after `timeoutMs`. */
+  private waitForData(image: MetadataImage, requests: readonly FetchPartitionRequest[], timeoutMs: number): Promise<void> {
+    const watched = new Set<Partition>()
+    for (const request of requests) {
+      const lookup = this.lookupLeader(image, request.topic, request.partition)
+      if ('partition' in lookup) watched.add(lookup.partition)
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        for (const partition of watched) this.fetchWaiters.get(partition)?.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      for (const partition of watched) {
+        let waiters = this.fetchWaiters.get(partition)
+        if (waiters === undefined) this.fetchWaiters.set(partition, (waiters = new Set()))
+        waiters.add(done)
+      }
+    })
+  }
+
+  private wakeFetches(partition: Partition): void {
+    const waiters = this.fetchWaiters.get(partition)
+    if (waiters === undefined) return
+    this.fetchWaiters.delete(partition)
+    for (const wake of waiters) wake()
+  }
+
+  /**
+   * ListOffsets for one partition: EARLIEST, LATEST (the high watermark, or the last stable
+   * offset for read_committed), MAX_TIMESTAMP, or the first offset with a timestamp at or after
+   * `timestamp`; only offsets a consumer may read count. Offset -1 when none qualifies.
+   */
+  async listOffset(image: MetadataImage, topic: string, partitionIndex: number, timestamp: bigint, isolationLevel: number, currentLeaderEpoch: number): Promise<ListOffsetResult> {
+    const none = (errorCode: number): ListOffsetResult => ({ errorCode, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
+    const lookup = this.lookupLeader(image, topic, partitionIndex)
+    if ('errorCode' in lookup) return none(lookup.errorCode)
+    const { partition } = lookup
+    const epochError = partition.checkLeaderEpoch(currentLeaderEpoch)
+    if (epochError !== ErrorCode.NONE) return none(epochError)
+    const log = partition.log
+    const lastReadable = isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : log.highWatermark
+    if (timestamp === LATEST_TIMESTAMP) return this.offsetResult(log, lastReadable, -1n, partition)
+    if (timestamp === EARLIEST_TIMESTAMP) return this.offsetResult(log, log.logStartOffset, -1n, partition)
+    if (timestamp < 0n && timestamp !== MAX_TIMESTAMP) return none(ErrorCode.NONE)
+    const found = await log.offsetForTimestamp(timestamp)
+    if (found === undefined || found.offset >= lastReadable) return none(ErrorCode.NONE)
+    return this.offsetResult(log, found.offset, found.timestamp, partition)
+  }
+
+  private offsetResult(log: PartitionLog, offset: bigint, timestamp: bigint, partition: Partition): ListOffsetResult {
+    // The epoch of the batch at `offset` (the latest epoch for the log end), as Kafka answers it.
+    let leaderEpoch = -1
+    for (const entry of log.leaderEpochs) if (entry.startOffset <= offset) leaderEpoch = entry.epoch
+    if (leaderEpoch === -1 && offset >= log.logEndOffset) leaderEpoch = partition.leaderEpoch
+    return { errorCode: ErrorCode.NONE, offset, timestamp, leaderEpoch }
+  }
+
+  /** Wakes every parked fetch and ends acks=all waits: the broker is stopping. */
+  close(): void {
+    this.isClosed = true
+    for (const partition of this.partitions.values()) {
+      partition.close()
+      this.wakeFetches(partition)
+    }
+  }
+}
+
+function describeLookupError(errorCode: number, topic: string, partition: number): string {
+  switch (errorCode) {
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+      return 'This server does not host this topic-partition.'
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      return `This server is not the leader for ${topic}-${partition}.`
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return `The log dir of ${topic}-${partition} is offline.`
+    default:
+      return `${topic}-${partition} is not available.`
+  }
+}
