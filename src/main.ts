@@ -1,32 +1,55 @@
 #!/usr/bin/env node
-// Process entry of the `sluice` command. Subcommands arrive with the issues that build them.
-// `sluice server` already reads and checks its configuration as Kafka does (an invalid value is
-// one line naming the key, then exit 1), then says that the broker itself is not built yet.
+// Process entry of the `sluice` command. `sluice server` reads server.properties and --override
+// keys as Kafka does (an invalid value is one line naming the key, then exit 1), runs the node, and
+// shuts it down gracefully on SIGTERM or SIGINT (stop accepting, finish requests in flight, flush,
+// checkpoint, exit 0).
+import { pino } from 'pino'
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { readBrokerConfigFile } from './config/broker-config-file.js'
 import { parseBrokerConfig } from './config/broker-config.js'
 import { ConfigError } from './config/config-error.js'
+import { MetaPropertiesMismatchError } from './log/meta-properties.js'
+import { startBroker } from './node/broker-node.js'
+
+/** How long shutdown lets requests in flight finish before their connections are dropped. */
+const SHUTDOWN_TIMEOUT_MS = 30_000
 
 async function server(configPath: string | undefined, overrides: readonly string[]): Promise<number> {
+  const logger = pino({ level: process.env.SLUICE_LOG_LEVEL ?? 'info' })
+  let node: Awaited<ReturnType<typeof startBroker>>
   try {
     const properties = configPath === undefined ? new Map<string, string>() : await readBrokerConfigFile(configPath)
     const { config, warnings } = parseBrokerConfig(properties, overrides)
-    for (const warning of warnings) process.stderr.write(`sluice: ${warning}\n`)
-    process.stderr.write(`sluice: configuration of node ${config.nodeId} is valid, but the broker server does not exist yet (see README.md)\n`)
-    return 1
+    for (const warning of warnings) logger.warn({ warning }, warning)
+    node = await startBroker({ config, logger })
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
+    if (!(error instanceof ConfigError) && !(error instanceof MetaPropertiesMismatchError)) throw error
     process.stderr.write(`sluice: ${error.message}\n`)
     return 1
   }
+  process.stderr.write(`sluice: node ${node.nodeId} of cluster ${node.clusterId} serving on ${node.bootstrap}\n`)
+  return new Promise((resolve) => {
+    let isStopping = false
+    const stop = (signal: NodeJS.Signals): void => {
+      if (isStopping) return
+      isStopping = true
+      logger.info({ signal }, 'shutting down')
+      node.close({ timeoutMs: SHUTDOWN_TIMEOUT_MS }).then(() => resolve(0), (error: unknown) => {
+        logger.fatal({ err: error }, 'shutdown failed')
+        resolve(1)
+      })
+    }
+    process.on('SIGTERM', stop)
+    process.on('SIGINT', stop)
+  })
 }
 
 await yargs(hideBin(process.argv))
   .scriptName('sluice')
   .command(
     'server',
-    'run a broker node (the configuration is checked; the server itself is not built yet)',
+    'run a broker node',
     (args) =>
       args
         .option('config', { type: 'string', describe: 'server.properties file' })
