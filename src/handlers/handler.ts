@@ -14,6 +14,7 @@ import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protoco
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/apis/create-topics.js'
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/apis/delete-topics.js'
 import type { MetadataImage } from '../metadata/image.js'
+import type { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
 
 /**
  * The request and response types of each API that has a handler, by api key. A new handler adds
@@ -51,6 +52,8 @@ export interface BrokerServices {
   readonly metadata?: MetadataServices | undefined
   /** Topic creation through the controller; undefined until the node wires its controller in. */
   readonly topics?: TopicServices | undefined
+  /** Committed offsets of the groups whose `__consumer_offsets` partitions this node leads; undefined until wired in. */
+  readonly groupCoordinator?: OffsetCoordinator | undefined
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */
