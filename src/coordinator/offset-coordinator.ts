@@ -21,9 +21,16 @@ import { decodeOffsetCommitValue, decodeOffsetsRecordKey, encodeOffsetCommitKey,
  * partition's log and replication.
  */
 export interface CoordinatorPartitionLog {
-  /** Appends one record batch (magic 2, e.g. from buildRecordBatch in src/protocol/build-record-batch.ts) as leader with acks=all; resolves with ErrorCode.NONE once committed (below the high watermark), else Kafka's error code (NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS, …). */
+  /**
+   * Appends one record batch (magic 2, e.g. from buildRecordBatch in src/protocol/build-record-batch.ts)
+   * as leader with acks=all; resolves with ErrorCode.NONE once committed (below the high watermark),
+   * else Kafka's error code (NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS, …).
+   */
   append(batch: Buffer): Promise<number>
-  /** Whole committed batches from `offset` (up to about maxBytes, at least one batch), empty Buffer at the high watermark. */
+  /**
+   * Whole committed batches from `offset` (up to about maxBytes, at least one batch), empty Buffer
+   * at the high watermark.
+   */
   read(offset: bigint, maxBytes: number): Promise<Buffer>
   readonly logStartOffset: bigint
   readonly highWatermark: bigint
@@ -293,12 +300,11 @@ export class OffsetCoordinator {
       for (const batch of batches) {
         const header = readRecordBatchHeader(batch)
         if (header.lastOffset < offset) continue
-        if (header.isControl) {
-          // Transaction markers: nothing to replay until transactional offset commits exist.
-        } else if (header.producerId !== -1n) {
+        // Transaction markers (control batches) have nothing to replay until TxnOffsetCommit exists.
+        if (!header.isControl && header.producerId !== -1n) {
           this.options.logger.warn({ partition: owned.index, baseOffset: header.baseOffset, producerId: header.producerId },
             'skipping transactional offset commit while loading: transactions are not supported')
-        } else {
+        } else if (!header.isControl) {
           for (const record of await readRecords(batch)) {
             if (record.offset >= offset) this.replayRecord(owned, record)
           }

@@ -260,6 +260,16 @@ describe('OffsetCoordinator ownership', () => {
     assert.deepEqual(codes(await offsets.commitOffsets('other', 'm', 1, commit('t', [[0, 1n]]))), [ErrorCode.UNKNOWN_MEMBER_ID])
   })
 
+  it('skips transactional commits and transaction markers while loading', async () => {
+    const log = new MemoryCoordinatorLog()
+    const value = encodeOffsetCommitValue({ offset: 9n, leaderEpoch: -1, metadata: '', commitTimestamp: 1n, expireTimestamp: -1n })
+    log.appendNow(buildRecordBatchSync({ records: [record(encodeOffsetCommitKey('g', 't', 0), value)] }))
+    log.appendNow(buildRecordBatchSync({ isTransactional: true, producerId: 5n, producerEpoch: 0, records: [record(encodeOffsetCommitKey('g', 't', 0), Buffer.from([0, 9]))] }))
+    log.appendNow(buildRecordBatchSync({ isControl: true, isTransactional: true, producerId: 5n, producerEpoch: 0, records: [record(Buffer.from([0, 0, 0, 1]), Buffer.from([0, 0]))] }))
+    const { offsets } = await loaded(log)
+    assert.deepEqual(offsetsOf(offsets, 'g', 't', [0]), [9n])
+  })
+
   it('rejects a load whose log holds an undecodable value, and drops the partition', async () => {
     const log = new MemoryCoordinatorLog()
     log.appendNow(buildRecordBatchSync({ records: [record(encodeOffsetCommitKey('g', 't', 0), Buffer.from([0, 9]))] }))
