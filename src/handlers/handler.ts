@@ -16,6 +16,7 @@ import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/gene
 import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
 import type { MetadataImage } from '../metadata/image.js'
 import type { ReplicaManager } from '../replication/replica-manager.js'
+import type { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
 
 /**
  * The request and response types of each API that has a handler, by api key. A new handler adds
@@ -59,6 +60,8 @@ export interface BrokerServices {
   readonly isTopicDeletionEnabled?: boolean
   /** auto.create.topics.enable (false when absent) */
   readonly isAutoTopicCreationEnabled?: boolean
+  /** Committed offsets of the groups whose `__consumer_offsets` partitions this node leads; undefined until wired in. */
+  readonly groupCoordinator?: OffsetCoordinator | undefined
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */

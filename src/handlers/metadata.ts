@@ -44,7 +44,7 @@ export interface MissingTopic {
 }
 
 /** Where a broker can be reached on one listener, or undefined when it is fenced, unknown or lacks that listener. */
-function liveEndpoint(image: MetadataImage, brokerId: number, listenerName: string): { host: string; port: number } | undefined {
+export function liveEndpoint(image: MetadataImage, brokerId: number, listenerName: string): { host: string; port: number } | undefined {
   const broker = image.broker(brokerId)
   if (broker === undefined || broker.isFenced) return undefined
   return broker.endpoints.find((endpoint) => endpoint.name === listenerName)
