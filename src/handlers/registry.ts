@@ -5,9 +5,12 @@ import { apiVersionsHandler } from './api-versions.js'
 import { createTopicsHandler } from './create-topics.js'
 import { deleteTopicsHandler } from './delete-topics.js'
 import { fetchHandler } from './fetch.js'
+import { findCoordinatorHandler } from './find-coordinator.js'
 import type { AdvertisedRange, Handler } from './handler.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { metadataHandler } from './metadata.js'
+import { offsetCommitHandler } from './offset-commit.js'
+import { offsetFetchHandler } from './offset-fetch.js'
 import { produceHandler } from './produce.js'
 
 export interface HandlerRegistry {
@@ -23,6 +26,9 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  findCoordinatorHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,

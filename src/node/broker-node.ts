@@ -25,6 +25,8 @@ import { METADATA_LOG_DIRECTORY, MetadataLog } from '../metadata/metadata-log.js
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { startListener, type Listener as NetworkListener } from '../network/listener.js'
 import { ReplicaManager } from '../replication/replica-manager.js'
+import { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
+import { CoordinatorPartitions, OFFSETS_TOPIC } from './coordinator-partitions.js'
 import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
 import { randomKafkaUuid } from '../controller/topic-records.js'
 
@@ -129,6 +131,13 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
     minInsyncReplicas: (topic) => topicMinInsyncReplicas(config.minInsyncReplicas, image().topicConfigs(topic)),
   })
   await replicaManager.loadImage(metadataLog.image)
+  const groupCoordinator = new OffsetCoordinator({
+    clock, logger: logger.child({ component: 'group-coordinator' }),
+    // FindCoordinator hashes over the topic's real partition count once it exists.
+    partitionCount: metadataLog.image.topic(OFFSETS_TOPIC)?.partitions.size ?? config.offsetsTopicNumPartitions,
+  })
+  const coordinatorPartitions = new CoordinatorPartitions(groupCoordinator, replicaManager, image, config.offsetsCommitTimeoutMs, logger)
+  coordinatorPartitions.sync(metadataLog.image)
 
   // Committed records reach the broker's state in log order, each delta after the one before.
   let publishing: Promise<unknown> = Promise.resolve()
@@ -143,6 +152,7 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
           replicaManager.partition(resourceName, partitionId)?.log.updateConfig(config)
         }
       }
+      coordinatorPartitions.sync(result.image)
     })
     publishing = published.catch((error: unknown) => logger.error({ err: error }, 'applying committed metadata failed'))
     await published
@@ -179,6 +189,7 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
       deleteTopics: (topics) => controller.deleteTopics(topics),
     },
     replicas: replicaManager,
+    groupCoordinator,
     isTopicDeletionEnabled: config.deleteTopicEnable,
     isAutoTopicCreationEnabled: config.autoCreateTopicsEnable,
   }
@@ -244,6 +255,7 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
         replicaManager.close()
         await listenersClosed
         await publishing
+        await coordinatorPartitions.close()
         await metadataLog.close()
         await logManager.close()
         if (temporaryDir !== undefined) await rm(temporaryDir, { recursive: true, force: true })

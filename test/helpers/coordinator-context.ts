@@ -67,6 +67,8 @@ export async function coordinatorContext(options: {
       if (answer === 0) image = coordinatorImage(true)
       return answer
     },
+    createTopics: () => Promise.reject(new Error('the coordinator tests create no topics')),
+    deleteTopics: () => Promise.reject(new Error('the coordinator tests delete no topics')),
   }
   const coordinator = new OffsetCoordinator({ clock: new ManualClock(), logger: pino({ enabled: false }), partitionCount: OFFSETS_PARTITION_COUNT })
   const logs: MemoryCoordinatorLog[] = []
