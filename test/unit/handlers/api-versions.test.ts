@@ -32,8 +32,20 @@ function responseOf(outcome: FrameOutcome, version: number): { correlationId: nu
 const dispatch = createDispatcher({ registry: createHandlerRegistry(), services: { nodeId: 1 } })
 
 describe('ApiVersions', () => {
-  it('advertises exactly the registered handlers', () => {
-    assert.deepEqual(ADVERTISED_VERSIONS, [{ apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 3 }])
+  it('advertises the minimum broker set of kafka-protocol/CLIENTS.md for every API served', () => {
+    assert.deepEqual(ADVERTISED_VERSIONS, [
+      { apiKey: ApiKey.PRODUCE, minVersion: 0, maxVersion: 7 },
+      { apiKey: ApiKey.FETCH, minVersion: 4, maxVersion: 12 },
+      { apiKey: ApiKey.LIST_OFFSETS, minVersion: 1, maxVersion: 5 },
+      // Max 12, never exactly 9 (@platformatic/kafka's zero-UUID trap).
+      { apiKey: ApiKey.METADATA, minVersion: 0, maxVersion: 12 },
+      { apiKey: ApiKey.OFFSET_COMMIT, minVersion: 2, maxVersion: 8 },
+      { apiKey: ApiKey.OFFSET_FETCH, minVersion: 1, maxVersion: 8 },
+      { apiKey: ApiKey.FIND_COORDINATOR, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 3 },
+      { apiKey: ApiKey.CREATE_TOPICS, minVersion: 2, maxVersion: 7 },
+      { apiKey: ApiKey.DELETE_TOPICS, minVersion: 1, maxVersion: 6 },
+    ])
     assert.equal(apiVersionsHandler.minVersion, 0)
     assert.equal(apiVersionsHandler.maxVersion, 3)
   })

@@ -10,6 +10,7 @@ import { startListener } from '../../../src/network/listener.js'
 import { createDispatcher } from '../../../src/handlers/dispatcher.js'
 import { apiVersionsResponse } from '../../../src/handlers/api-versions.js'
 import { defineHandler, type Handler } from '../../../src/handlers/handler.js'
+import { apiVersionsHandler } from '../../../src/handlers/api-versions.js'
 import { BROKER_HANDLERS, createHandlerRegistry } from '../../../src/handlers/registry.js'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { decodeRequestFrame, decodeResponseFrame, encodeRequestFrame } from '../../../src/protocol/frames.js'
@@ -83,7 +84,7 @@ describe('dispatcher', () => {
     const many = createDispatcher({ registry, services: { nodeId: 1 } })
     const body = decodeResponseFrame(ApiKey.API_VERSIONS, 0, responseFrame(await many(headerOnly(ApiKey.API_VERSIONS, 9, 3), connection))).body as ApiVersionsResponse
     assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), [ApiKey.API_VERSIONS])
-    assert.equal(registry.advertisedVersions.length, 2)
+    assert.equal(registry.advertisedVersions.length, BROKER_HANDLERS.length + 1)
   })
 
   it('closes on frames it cannot read a header from', async () => {
@@ -94,7 +95,7 @@ describe('dispatcher', () => {
 
   it('closes on an api key it does not serve, known to the specification or not', async () => {
     assert.match(closeReason(await dispatch(headerOnly(999, 0, 1), connection)), /api key 999 is not served/)
-    assert.match(closeReason(await dispatch(requestFrame(ApiKey.METADATA, 0, 1), connection)), /api key 3 is not served/)
+    assert.match(closeReason(await dispatch(headerOnly(ApiKey.HEARTBEAT, 4, 1), connection)), /api key 12 is not served/)
   })
 
   it('closes on an unsupported version of an API other than ApiVersions', async () => {
@@ -141,7 +142,7 @@ describe('dispatcher', () => {
   })
 
   it('refuses handlers outside the specification and duplicate api keys', () => {
-    assert.throws(() => createHandlerRegistry([...BROKER_HANDLERS, ...BROKER_HANDLERS]), /two handlers for api key 18/)
+    assert.throws(() => createHandlerRegistry([apiVersionsHandler, apiVersionsHandler]), /two handlers for api key 18/)
     const outside = { apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 5, handle: () => apiVersionsResponse(ErrorCode.NONE, []) }
     assert.throws(() => defineHandler(outside), /outside the specification's 0-4/)
     assert.throws(() => defineHandler({ ...outside, minVersion: 3, maxVersion: 2 }), RangeError)
@@ -200,7 +201,7 @@ describe('dispatcher over a socket', () => {
       const body = decoded.body as ApiVersionsResponse
       assert.equal(decoded.correlationId, request.header.correlationId)
       assert.equal(body.errorCode, ErrorCode.NONE)
-      assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), [ApiKey.API_VERSIONS])
+      assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), BROKER_HANDLERS.map(({ apiKey }) => apiKey).sort((a, b) => a - b))
     }
   })
 })
