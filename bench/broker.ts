@@ -1,6 +1,7 @@
 // Benchmark of the whole broker as a real client sees it: librdkafka (bench/native/rdkafka-load.c,
 // compiled here at run time) produces 1 KiB records with acks=all to one partition, consumes them
-// back from offset 0, and measures end-to-end latency at half the produce rate. The figures are
+// back from offset 0, and measures end-to-end latency at half the produce rate (near saturation)
+// and at a light 1,000 records/s (the latency floor). The figures are
 // set against baselines measured in the same run on the same machine: two Node processes over
 // loopback TCP (the network ceiling), 1 MiB buffered appends with fs.write in the broker's log dir
 // (the disk ceiling), and the same client against librdkafka's in-process mock cluster (the
@@ -10,7 +11,7 @@
 // Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { close, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
+import { close, fdatasync, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -26,6 +27,9 @@ const FULL_RECORDS = 1_000_000
 const FULL_LOOPBACK_BYTES = 2 * GIB
 const FULL_DISK_BYTES = GIB
 const FULL_E2E_SECONDS = 10
+/** A light load, so the latency floor (fetch wake-up, Nagle, linger.ms) shows without queueing. */
+const LIGHT_E2E_RATE = 1000
+const FULL_LIGHT_E2E_SECONDS = 5
 const LOOPBACK_MAX_SECONDS = 5
 const BROKER_START_TIMEOUT_MS = 15_000
 const BROKER_STOP_TIMEOUT_MS = 10_000
@@ -266,8 +270,8 @@ async function measureLoopback(totalBytes: number): Promise<number> {
 }
 
 /**
- * MB/s of 1 MiB appends with fs.write to a new file in `dir`, no fsync (the broker leaves
- * flushing to the OS as Kafka does), `totalBytes` in all; the file is removed afterwards.
+ * MB/s of 1 MiB appends with fs.write to a new file in `dir`, no fsync while timed (the broker
+ * leaves flushing to the OS as Kafka does), `totalBytes` in all; the file is removed afterwards.
  */
 async function measureDiskAppend(dir: string, totalBytes: number): Promise<number> {
   const path = join(dir, 'bench-disk-append.bin')
@@ -279,7 +283,10 @@ async function measureDiskAppend(dir: string, totalBytes: number): Promise<numbe
     while (position < totalBytes) {
       position += await promised<number>((done) => write(fd, chunk, 0, chunk.length, position, done))
     }
-    return position / secondsSince(start) / 1e6
+    const mbps = position / secondsSince(start) / 1e6
+    // Untimed: the dirty pages are written back now rather than during the broker's produce run.
+    await promised<void>((done) => fdatasync(fd, (error) => done(error, undefined)))
+    return mbps
   } finally {
     await promised<void>((done) => close(fd, (error) => done(error, undefined)))
     rmSync(path, { force: true })
@@ -357,6 +364,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const scale = readScale(argv)
   const records = Math.max(1000, Math.round(FULL_RECORDS * scale))
   const e2eSeconds = Math.max(2, Math.round(FULL_E2E_SECONDS * scale))
+  const lightE2eSeconds = Math.max(2, Math.round(FULL_LIGHT_E2E_SECONDS * scale))
   const work = mkdtempSync(join(tmpdir(), 'sluice-bench-broker-'))
   let broker: BrokerProcess | undefined
   try {
@@ -388,6 +396,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const produceRps = numberOf(produce, 'rps')
     const e2eRate = Math.max(1, Math.round(produceRps / 2))
     const e2e = (await runLoad(loadGenerator, ['e2e', broker.bootstrap, 'sluice-bench-e2e', String(e2eRate), String(e2eSeconds)], e2eSeconds + 60)).results.at(-1)
+    const lightE2e = (await runLoad(loadGenerator, ['e2e', broker.bootstrap, 'sluice-bench-e2e-light', String(LIGHT_E2E_RATE), String(lightE2eSeconds)], lightE2eSeconds + 60)).results.at(-1)
     const stoppedCleanly = await stopBroker(broker)
     broker = undefined
 
@@ -403,6 +412,8 @@ async function main(argv: readonly string[]): Promise<void> {
       ['end to end: p99 ms', numberOf(e2e, 'p99_ms'), ''],
       ['end to end: p99.9 ms', numberOf(e2e, 'p999_ms'), ''],
       ['end to end: records sent / not received', `${numberOf(e2e, 'sent')} / ${e2eMissing}`, ''],
+      [`end to end at ${LIGHT_E2E_RATE} records/s: p50 ms`, numberOf(lightE2e, 'p50_ms'), ''],
+      [`end to end at ${LIGHT_E2E_RATE} records/s: p99 ms`, numberOf(lightE2e, 'p99_ms'), ''],
       ...baselineRows,
       ['broker stopped on SIGTERM', stoppedCleanly ? 'yes' : 'no (killed)', ''],
     ])
@@ -420,6 +431,10 @@ async function main(argv: readonly string[]): Promise<void> {
         e2e_p99_ms: round(numberOf(e2e, 'p99_ms')),
         e2e_p999_ms: round(numberOf(e2e, 'p999_ms')),
         e2e_missing: e2eMissing,
+        e2e_light_rate: LIGHT_E2E_RATE,
+        e2e_light_p50_ms: round(numberOf(lightE2e, 'p50_ms')),
+        e2e_light_p99_ms: round(numberOf(lightE2e, 'p99_ms')),
+        e2e_light_missing: numberOf(lightE2e, 'missing'),
         loopback_mbps: round(loopbackMbps),
         disk_append_mbps: round(diskAppendMbps),
         mock_produce_mbps: round(numberOf(mockProduce, 'mbps')),
