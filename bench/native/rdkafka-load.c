@@ -23,7 +23,8 @@
  *                                               (test.mock.num.brokers=1): the client's own ceiling
  *
  * `produce` and `e2e` also accept `mock` as bootstrap. Every mode takes an optional last argument,
- * a time limit in seconds (default 300): no loop runs past it.
+ * a time limit in seconds (default 300): no loop runs past it. RDKAFKA_LOAD_DEBUG=<contexts> sets
+ * librdkafka's `debug` property (e.g. fetch,protocol) on every client.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
