@@ -1,0 +1,463 @@
+// Benchmark of the whole broker as a real client sees it: librdkafka (bench/native/rdkafka-load.c,
+// compiled here at run time) produces 1 KiB records with acks=all to one partition, consumes them
+// back from offset 0, and measures end-to-end latency at half the produce rate (near saturation)
+// and at a light 1,000 records/s (the latency floor). The figures are
+// set against baselines measured in the same run on the same machine: two Node processes over
+// loopback TCP (the network ceiling), 1 MiB buffered appends with fs.write in the broker's log dir
+// (the disk ceiling), and the same client against librdkafka's in-process mock cluster (the
+// client's own ceiling).
+//   npm run bench -- broker                 (about 1 GiB produced and consumed)
+//   npm run bench -- broker --scale 0.05    (or SLUICE_BENCH_SCALE=0.05: a quick smoke run)
+// Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { close, fdatasync, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
+import { connect, createServer, type Socket } from 'node:net'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { printTable, round } from './support/measure.js'
+
+const KIB = 1024
+const MIB = 1024 * KIB
+const GIB = 1024 * MIB
+const RECORD_SIZE = KIB
+const FULL_RECORDS = 1_000_000
+const FULL_LOOPBACK_BYTES = 2 * GIB
+const FULL_DISK_BYTES = GIB
+const FULL_E2E_SECONDS = 10
+/** A light load, so the latency floor (fetch wake-up, Nagle, linger.ms) shows without queueing. */
+const LIGHT_E2E_RATE = 1000
+const FULL_LIGHT_E2E_SECONDS = 5
+const LOOPBACK_MAX_SECONDS = 5
+const BROKER_START_TIMEOUT_MS = 15_000
+const BROKER_STOP_TIMEOUT_MS = 10_000
+const LOOPBACK_SINK = '--loopback-sink'
+
+const thisFile = fileURLToPath(import.meta.url)
+const root = join(dirname(thisFile), '..', '..')
+
+/** A failure the bench explains in one message (no stack): missing tools, a broker that does not start. */
+class BenchError extends Error {}
+
+// ---- options ---------------------------------------------------------------------------------
+
+/** `--scale <0..1>` (or `--scale=x`, or SLUICE_BENCH_SCALE) shrinks every volume and duration. */
+function readScale(argv: readonly string[]): number {
+  let text = process.env['SLUICE_BENCH_SCALE']
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--scale') text = argv[i + 1]
+    else if (arg.startsWith('--scale=')) text = arg.slice('--scale='.length)
+  }
+  if (text === undefined || text === '') return 1
+  const scale = Number(text)
+  if (!(scale > 0 && scale <= 1)) throw new BenchError(`--scale must be a number in (0, 1], got '${text}'`)
+  return scale
+}
+
+// ---- small helpers ---------------------------------------------------------------------------
+
+const promised = <T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> =>
+  new Promise((resolve, reject) => run((error, value) => (error === null ? resolve(value) : reject(error))))
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Rejects with `what` when `promise` has not settled within `timeoutMs`. */
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BenchError(`${what}: no result within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const secondsSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9
+
+/** The last `limit` characters of a stream, kept as it flows so the pipe never fills. */
+class Tail {
+  private text = ''
+  constructor(private readonly limit = 4000) {}
+  append(chunk: Buffer | string): void {
+    this.text = (this.text + chunk.toString()).slice(-this.limit)
+  }
+  toString(): string {
+    return this.text.trimEnd()
+  }
+}
+
+const indent = (text: string): string => (text === '' ? '  (nothing)' : text.split('\n').map((line) => `  ${line}`).join('\n'))
+
+/** A free TCP port on 127.0.0.1, found by binding port 0. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  await once(server, 'close')
+  if (address === null || typeof address === 'string') throw new Error('no port from listen(0)')
+  return address.port
+}
+
+/** True when a TCP connection to the port succeeds within `timeoutMs`. */
+function canConnect(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const finish = (isOpen: boolean): void => {
+      socket.destroy()
+      resolve(isOpen)
+    }
+    socket.setTimeout(timeoutMs, () => finish(false))
+    socket.once('connect', () => finish(true))
+    socket.once('error', () => finish(false))
+  })
+}
+
+/** Sends SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`; false when it took SIGKILL. */
+async function stopChild(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  let isKilled = false
+  const timer = setTimeout(() => {
+    isKilled = true
+    child.kill('SIGKILL')
+  }, timeoutMs)
+  try {
+    await withTimeout(exited, timeoutMs + 5000, 'stopping a child process')
+  } finally {
+    clearTimeout(timer)
+  }
+  return !isKilled
+}
+
+// ---- the load generator ----------------------------------------------------------------------
+
+/** Compiles bench/native/rdkafka-load.c into `outDir`; returns the executable's path. */
+function buildLoadGenerator(outDir: string): string {
+  const source = join(root, 'bench', 'native', 'rdkafka-load.c')
+  const binary = join(outDir, 'rdkafka-load')
+  const result = spawnSync('cc', ['-O2', '-std=c11', '-Wall', '-o', binary, source, '-lrdkafka', '-lpthread'], { encoding: 'utf8', timeout: 120_000 })
+  if (result.error !== undefined) {
+    const code = (result.error as NodeJS.ErrnoException).code
+    throw new BenchError(code === 'ENOENT' ? 'cc is missing: apt-get install -y gcc librdkafka-dev' : `cc failed to run: ${result.error.message}`)
+  }
+  if (result.status !== 0) {
+    const output = `${result.stderr}${result.stdout}`.trim()
+    const hint = /rdkafka/.test(output) ? 'librdkafka headers or library missing: apt-get install -y librdkafka-dev\n' : ''
+    throw new BenchError(`${hint}building ${source} failed:\n${indent(output.slice(-3000))}`)
+  }
+  return binary
+}
+
+type LoadResult = Record<string, number | string>
+
+interface LoadRun {
+  /** One object per JSON line the program printed, in order. */
+  readonly results: LoadResult[]
+  readonly stderr: string
+}
+
+/**
+ * Runs the load generator with `args` plus its own time limit, and kills it if it outlives that
+ * limit by 15 s. Rejects with its standard error when it fails.
+ */
+async function runLoad(binary: string, args: readonly string[], limitSeconds: number): Promise<LoadRun> {
+  const limit = Math.max(1, Math.ceil(limitSeconds))
+  const child = spawn(binary, [...args, String(limit)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  const stderr = new Tail()
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => stderr.append(chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  })
+  const killer = setTimeout(() => child.kill('SIGKILL'), (limit + 15) * 1000)
+  let outcome: { code: number | null; signal: NodeJS.Signals | null }
+  try {
+    outcome = await withTimeout(exited, (limit + 20) * 1000, `rdkafka-load ${args[0]}`)
+  } finally {
+    clearTimeout(killer)
+  }
+  if (outcome.code !== 0) {
+    const how = outcome.signal !== null ? `was killed by ${outcome.signal}` : `exited with ${outcome.code}`
+    throw new BenchError(`rdkafka-load ${args.join(' ')} ${how}; its standard error ends:\n${indent(stderr.toString())}`)
+  }
+  const results = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LoadResult)
+  if (results.length === 0) throw new BenchError(`rdkafka-load ${args[0]} printed no result`)
+  return { results, stderr: stderr.toString() }
+}
+
+function numberOf(result: LoadResult | undefined, key: string): number {
+  const value = result?.[key]
+  if (typeof value !== 'number') throw new BenchError(`rdkafka-load result lacks ${key}: ${JSON.stringify(result)}`)
+  return value
+}
+
+// ---- baselines -------------------------------------------------------------------------------
+
+/** The child side of the loopback baseline: counts bytes until the end, then replies with the count. */
+async function runLoopbackSink(): Promise<void> {
+  const server = createServer((socket) => {
+    let total = 0
+    socket.on('data', (chunk: Buffer) => (total += chunk.length))
+    socket.once('end', () => socket.end(`${total}\n`))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port from listen(0)')
+  process.stdout.write(`${address.port}\n`)
+  // The parent ends this process; a lost parent leaves stdin closed, which ends it as well.
+  process.stdin.resume()
+  process.stdin.once('end', () => process.exit(0))
+}
+
+/**
+ * MB/s of 1 MiB writes from this process to a child Node process over 127.0.0.1, until
+ * `totalBytes` or LOOPBACK_MAX_SECONDS, timed until the child has counted every byte.
+ */
+async function measureLoopback(totalBytes: number): Promise<number> {
+  const child = spawn(process.execPath, [thisFile, LOOPBACK_SINK], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let socket: Socket | undefined
+  try {
+    let firstLine = ''
+    const port = await withTimeout(
+      new Promise<number>((resolve, reject) => {
+        child.once('error', reject)
+        child.once('exit', (code) => reject(new BenchError(`loopback sink exited with ${code}`)))
+        child.stdout.on('data', (chunk: Buffer) => {
+          firstLine += chunk.toString()
+          if (firstLine.includes('\n')) resolve(Number(firstLine.trim()))
+        })
+      }),
+      10_000,
+      'starting the loopback sink',
+    )
+    socket = connect({ host: '127.0.0.1', port })
+    await withTimeout(once(socket, 'connect'), 5000, 'connecting to the loopback sink')
+    const chunk = randomBytes(MIB)
+    let reply = ''
+    socket.on('data', (data: Buffer) => (reply += data.toString()))
+    const replied = once(socket, 'end')
+    const start = process.hrtime.bigint()
+    let sent = 0
+    while (sent < totalBytes && secondsSince(start) < LOOPBACK_MAX_SECONDS) {
+      sent += chunk.length
+      if (!socket.write(chunk)) await withTimeout(once(socket, 'drain'), 10_000, 'loopback write')
+    }
+    socket.end()
+    await withTimeout(replied, 10_000, 'loopback sink reply')
+    const seconds = secondsSince(start)
+    const counted = Number(reply.trim())
+    if (counted !== sent) throw new BenchError(`loopback sink counted ${counted} of ${sent} bytes`)
+    return sent / seconds / 1e6
+  } finally {
+    socket?.destroy()
+    child.stdin.end()
+    await stopChild(child, 5000)
+  }
+}
+
+/**
+ * MB/s of 1 MiB appends with fs.write to a new file in `dir`, no fsync while timed (the broker
+ * leaves flushing to the OS as Kafka does), `totalBytes` in all; the file is removed afterwards.
+ */
+async function measureDiskAppend(dir: string, totalBytes: number): Promise<number> {
+  const path = join(dir, 'bench-disk-append.bin')
+  const chunk = randomBytes(MIB)
+  const fd = await promised<number>((done) => open(path, 'w', done))
+  try {
+    const start = process.hrtime.bigint()
+    let position = 0
+    while (position < totalBytes) {
+      position += await promised<number>((done) => write(fd, chunk, 0, chunk.length, position, done))
+    }
+    const mbps = position / secondsSince(start) / 1e6
+    // Untimed: the dirty pages are written back now rather than during the broker's produce run.
+    await promised<void>((done) => fdatasync(fd, (error) => done(error, undefined)))
+    return mbps
+  } finally {
+    await promised<void>((done) => close(fd, (error) => done(error, undefined)))
+    rmSync(path, { force: true })
+  }
+}
+
+// ---- the broker ------------------------------------------------------------------------------
+
+interface BrokerProcess {
+  readonly port: number
+  readonly bootstrap: string
+  readonly child: ChildProcess
+  readonly output: Tail
+}
+
+/**
+ * Starts `sluice server` on free ports with `logDir`, and waits until a TCP connect succeeds and
+ * a librdkafka producer gets Metadata, all within BROKER_START_TIMEOUT_MS.
+ */
+async function startBroker(loadGenerator: string, logDir: string): Promise<BrokerProcess> {
+  const main = join(root, 'dist', 'src', 'main.js')
+  const port = await freePort()
+  const controllerPort = await freePort()
+  const args = [
+    main,
+    'server',
+    '--config',
+    join(root, 'config', 'server.properties'),
+    '--override',
+    `log.dirs=${logDir}`,
+    '--override',
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    '--override',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+  ]
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const output = new Tail(6000)
+  child.stdout.on('data', (chunk: Buffer) => output.append(chunk))
+  child.stderr.on('data', (chunk: Buffer) => output.append(chunk))
+  let spawnError: Error | undefined
+  child.once('error', (error) => (spawnError = error))
+  const broker = { port, bootstrap: `127.0.0.1:${port}`, child, output }
+  const failure = (reason: string): BenchError =>
+    new BenchError(`the broker did not start: ${reason}\n  command: node ${args.join(' ')}\n  its output ends:\n${indent(output.toString())}`)
+  const deadline = Date.now() + BROKER_START_TIMEOUT_MS
+  try {
+    for (;;) {
+      if (spawnError !== undefined) throw failure(spawnError.message)
+      if (child.exitCode !== null || child.signalCode !== null) throw failure(`it exited with ${child.exitCode ?? child.signalCode}`)
+      if (Date.now() > deadline) throw failure(`no connection to port ${port} within ${BROKER_START_TIMEOUT_MS / 1000} s`)
+      if (await canConnect(port, 500)) break
+      await sleep(100)
+    }
+    const left = (deadline - Date.now()) / 1000
+    try {
+      await runLoad(loadGenerator, ['metadata', broker.bootstrap], Math.max(2, left))
+    } catch (error) {
+      throw failure(`port ${port} accepts connections but Metadata failed: ${(error as Error).message}`)
+    }
+    return broker
+  } catch (error) {
+    await stopChild(child, 2000)
+    throw error
+  }
+}
+
+/** SIGTERM, then SIGKILL after BROKER_STOP_TIMEOUT_MS; true when the broker stopped on SIGTERM. */
+function stopBroker(broker: BrokerProcess): Promise<boolean> {
+  return stopChild(broker.child, BROKER_STOP_TIMEOUT_MS)
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+
+async function main(argv: readonly string[]): Promise<void> {
+  const scale = readScale(argv)
+  const records = Math.max(1000, Math.round(FULL_RECORDS * scale))
+  const e2eSeconds = Math.max(2, Math.round(FULL_E2E_SECONDS * scale))
+  const lightE2eSeconds = Math.max(2, Math.round(FULL_LIGHT_E2E_SECONDS * scale))
+  const work = mkdtempSync(join(tmpdir(), 'sluice-bench-broker-'))
+  let broker: BrokerProcess | undefined
+  try {
+    const loadGenerator = buildLoadGenerator(work)
+    const loopbackMbps = await measureLoopback(Math.max(64 * MIB, FULL_LOOPBACK_BYTES * scale))
+    const logDir = join(work, 'data')
+    mkdirSync(logDir)
+    const diskAppendMbps = await measureDiskAppend(logDir, Math.max(64 * MIB, Math.round((FULL_DISK_BYTES * scale) / MIB) * MIB))
+    const mock = await runLoad(loadGenerator, ['mock', 'sluice-bench-mock', String(records), String(RECORD_SIZE)], 120)
+    const mockProduce = mock.results.find((result) => result['mode'] === 'mock_produce')
+    const mockConsume = mock.results.find((result) => result['mode'] === 'mock_consume')
+    const baselineRows: Array<Array<string | number>> = [
+      ['loopback TCP, Node to Node, 1 MiB writes, MB/s', loopbackMbps, ''],
+      ['disk append, fs.write 1 MiB, MB/s', diskAppendMbps, ''],
+      ['librdkafka mock cluster: produce MB/s', numberOf(mockProduce, 'mbps'), ''],
+      ['librdkafka mock cluster: consume MB/s', numberOf(mockConsume, 'mbps'), ''],
+    ]
+
+    try {
+      broker = await startBroker(loadGenerator, logDir)
+    } catch (error) {
+      console.log('baselines measured before the broker failed to start:')
+      printTable(['measure', 'value', 'ratio'], baselineRows)
+      throw error
+    }
+    const produce = (await runLoad(loadGenerator, ['produce', broker.bootstrap, 'sluice-bench', String(records), String(RECORD_SIZE)], 120)).results.at(-1)
+    const produced = numberOf(produce, 'records')
+    const consume = (await runLoad(loadGenerator, ['consume', broker.bootstrap, 'sluice-bench', String(produced)], 120)).results.at(-1)
+    const produceRps = numberOf(produce, 'rps')
+    const e2eRate = Math.max(1, Math.round(produceRps / 2))
+    const e2e = (await runLoad(loadGenerator, ['e2e', broker.bootstrap, 'sluice-bench-e2e', String(e2eRate), String(e2eSeconds)], e2eSeconds + 60)).results.at(-1)
+    const lightE2e = (await runLoad(loadGenerator, ['e2e', broker.bootstrap, 'sluice-bench-e2e-light', String(LIGHT_E2E_RATE), String(lightE2eSeconds)], lightE2eSeconds + 60)).results.at(-1)
+    const stoppedCleanly = await stopBroker(broker)
+    broker = undefined
+
+    const produceMbps = numberOf(produce, 'mbps')
+    const consumeMbps = numberOf(consume, 'mbps')
+    const e2eMissing = numberOf(e2e, 'missing')
+    printTable(['measure', 'value', 'ratio'], [
+      [`produce ${produced} x 1 KiB, acks=all, MB/s (vs loopback)`, produceMbps, produceMbps / loopbackMbps],
+      ['produce, records/s', produceRps, ''],
+      ['produce MB/s vs disk append', '', produceMbps / diskAppendMbps],
+      ['consume from offset 0, MB/s (vs loopback)', consumeMbps, consumeMbps / loopbackMbps],
+      [`end to end at ${e2eRate} records/s: p50 ms`, numberOf(e2e, 'p50_ms'), ''],
+      ['end to end: p99 ms', numberOf(e2e, 'p99_ms'), ''],
+      ['end to end: p99.9 ms', numberOf(e2e, 'p999_ms'), ''],
+      ['end to end: records sent / not received', `${numberOf(e2e, 'sent')} / ${e2eMissing}`, ''],
+      [`end to end at ${LIGHT_E2E_RATE} records/s: p50 ms`, numberOf(lightE2e, 'p50_ms'), ''],
+      [`end to end at ${LIGHT_E2E_RATE} records/s: p99 ms`, numberOf(lightE2e, 'p99_ms'), ''],
+      ...baselineRows,
+      ['broker stopped on SIGTERM', stoppedCleanly ? 'yes' : 'no (killed)', ''],
+    ])
+    console.log(
+      JSON.stringify({
+        bench: 'broker',
+        scale,
+        records: produced,
+        record_bytes: RECORD_SIZE,
+        produce_mbps: round(produceMbps),
+        produce_rps: round(produceRps),
+        consume_mbps: round(consumeMbps),
+        e2e_rate: e2eRate,
+        e2e_p50_ms: round(numberOf(e2e, 'p50_ms')),
+        e2e_p99_ms: round(numberOf(e2e, 'p99_ms')),
+        e2e_p999_ms: round(numberOf(e2e, 'p999_ms')),
+        e2e_missing: e2eMissing,
+        e2e_light_rate: LIGHT_E2E_RATE,
+        e2e_light_p50_ms: round(numberOf(lightE2e, 'p50_ms')),
+        e2e_light_p99_ms: round(numberOf(lightE2e, 'p99_ms')),
+        e2e_light_missing: numberOf(lightE2e, 'missing'),
+        loopback_mbps: round(loopbackMbps),
+        disk_append_mbps: round(diskAppendMbps),
+        mock_produce_mbps: round(numberOf(mockProduce, 'mbps')),
+        mock_consume_mbps: round(numberOf(mockConsume, 'mbps')),
+        produce_ratio: round(produceMbps / loopbackMbps),
+        consume_ratio: round(consumeMbps / loopbackMbps),
+        produce_vs_disk: round(produceMbps / diskAppendMbps),
+      }),
+    )
+  } finally {
+    if (broker !== undefined) await stopBroker(broker)
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === LOOPBACK_SINK) {
+  await runLoopbackSink()
+} else {
+  try {
+    await main(process.argv.slice(2))
+  } catch (error) {
+    if (!(error instanceof BenchError)) throw error
+    console.error(`broker bench: ${error.message}`)
+    process.exitCode = 1
+  }
+}
