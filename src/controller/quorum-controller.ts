@@ -119,7 +119,7 @@ export class QuorumController {
     const takenIds = new Set<string>()
     for (const spec of specs) {
       const refusal = (namesInRequest.get(spec.name) ?? 0) > 1
-        ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate topic name ${spec.name} in the request` }
+        ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }
         : undefined
       const planned = refusal ?? this.planTopic(image, spec)
       if ('errorCode' in planned) {
@@ -158,10 +158,11 @@ export class QuorumController {
     if (spec.assignments.length > 0) return this.planExplicit(image, spec, configs)
     const numPartitions = spec.numPartitions === -1 ? this.options.defaults.numPartitions : spec.numPartitions
     const replicationFactor = spec.replicationFactor === -1 ? this.options.defaults.defaultReplicationFactor : spec.replicationFactor
-    if (numPartitions <= 0) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Number of partitions was set to an invalid non-positive value.' }
+    // Kafka checks the replication factor before the partition count.
     if (replicationFactor <= 0) {
       return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: 'Replication factor must be larger than 0, or -1 to use the default value.' }
     }
+    if (numPartitions <= 0) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Number of partitions was set to an invalid non-positive value.' }
     if (replicationFactor > liveBrokers.length) {
       return {
         errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
@@ -176,8 +177,8 @@ export class QuorumController {
 
   /** A topic given as a replica assignment (Kafka: numPartitions and replicationFactor must then be -1). */
   private planExplicit(image: MetadataImage, spec: CreateTopicSpec, configs: Map<string, string>): { assignments: number[][]; configs: Map<string, string> } | Refusal {
+    if (spec.replicationFactor !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'A manual partition assignment was specified, but replication factor was not set to -1.' }
     if (spec.numPartitions !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'A manual partition assignment was specified, but numPartitions was not set to -1.' }
-    if (spec.replicationFactor !== -1) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'A manual partition assignment was specified, but replicationFactor was not set to -1.' }
     const sorted = [...spec.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex)
     const assignments: number[][] = []
     for (const [expected, assignment] of sorted.entries()) {
@@ -201,20 +202,33 @@ export class QuorumController {
     return { assignments, configs }
   }
 
-  /** DeleteTopics by name (v0-5) or by name or id (v6). Each topic is removed on its own. */
+  /**
+   * DeleteTopics by name (v0-5) or by name or id (v6). Each topic is removed on its own. As in
+   * Kafka's ControllerApis, a topic must be given by exactly one of name and id, and a name or id
+   * given twice is refused.
+   */
   async deleteTopics(topics: ReadonlyArray<{ readonly name: string | null; readonly topicId: string }>): Promise<DeleteTopicResult[]> {
     const image = this.options.image()
     const records: MetadataRecord[] = []
     const removed = new Set<string>()
+    const counts = new Map<string, number>()
+    const keyOf = (name: string | null, topicId: string): string => (name !== null ? `name:${name}` : `id:${topicId}`)
+    for (const { name, topicId } of topics) counts.set(keyOf(name, topicId), (counts.get(keyOf(name, topicId)) ?? 0) + 1)
     const results = topics.map(({ name, topicId }): DeleteTopicResult => {
-      const topic = name !== null ? image.topic(name) : topicId === ZERO_UUID ? undefined : image.topicById(topicId)
+      if (name === null && topicId === ZERO_UUID) {
+        return { name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Neither topic name nor id were specified.' }
+      }
+      if (name !== null && topicId !== ZERO_UUID) {
+        return { name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'You may not specify both topic name and topic id.' }
+      }
+      if ((counts.get(keyOf(name, topicId)) ?? 0) > 1) {
+        return { name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: name !== null ? 'Duplicate topic name.' : 'Duplicate topic id.' }
+      }
+      const topic = name !== null ? image.topic(name) : image.topicById(topicId)
       if (topic === undefined) {
         return name !== null
           ? { name, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.' }
           : { name, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' }
-      }
-      if (name !== null && topicId !== ZERO_UUID && topic.topicId !== topicId) {
-        return { name, topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Topic name and topic id do not match.' }
       }
       if (!removed.has(topic.topicId)) records.push(removeTopicRecord(topic.topicId))
       removed.add(topic.topicId)
@@ -258,6 +272,6 @@ function collisionName(name: string): string {
 function invalidTopicNameMessage(name: string): string {
   if (name.length === 0) return 'Topic name is illegal, it can\'t be empty'
   if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."'
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`
+  if (name.length > MAX_TOPIC_NAME_LENGTH) return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, Topic name: ${name}`
   return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`
 }
