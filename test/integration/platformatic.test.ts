@@ -40,7 +40,9 @@ function isBrokerError(error: unknown, apiId: string): boolean {
   return error instanceof Error && findErrorBy(error, 'apiId', apiId) !== null
 }
 
-const BASE_TIMESTAMP = 1_700_000_000_000n
+// Explicit timestamps, but recent ones: records older than retention.ms (7 days) may be deleted by
+// the broker's retention check while the test runs, as Kafka would.
+const BASE_TIMESTAMP = BigInt(Math.floor(Date.now() / 1000) * 1000 - 60_000)
 
 function messagesFor(topic: string, codec: string): { topic: string; partition: number; key: string; value: string; timestamp: bigint; headers: Record<string, string> }[] {
   return Array.from({ length: 5 }, (_, i) => ({
