@@ -44,6 +44,11 @@ export interface LogManagerOptions {
   readonly checkpointIntervalMs?: number
   /** log.cleaner.backoff.ms: how often compaction looks for dirty logs. */
   readonly cleanerBackoffMs?: number
+  /**
+   * log.initial.task.delay.ms (Kafka's default 30 s): retention and compaction first run this long
+   * after start, so a node that was down for a while does not delete data the moment it is back.
+   */
+  readonly initialTaskDelayMs?: number
   /** Longest a round of background jobs may run before yielding to the next timer tick. */
   readonly backgroundBudgetMs?: number
   /** Partitions opened at once at start-up. */
@@ -80,6 +85,9 @@ export class LogManager {
   private isClosed = false
 
   private constructor(private readonly options: LogManagerOptions) {
+    const firstRunMs = options.clock.nowMs() + (options.initialTaskDelayMs ?? 30_000)
+    this.nextDue.retention = firstRunMs
+    this.nextDue.cleaner = firstRunMs
     this.dirs = options.logDirs.map((path) => ({ path, isOnline: true, logs: new Map() }))
   }
 

@@ -103,7 +103,7 @@ test('a failing disk takes its log dir offline and the other dir keeps serving',
 
 test('background jobs flush by flush.ms and apply retention on their intervals', async (t) => {
   const clock = new ManualClock()
-  const opts = options(t, { clock, defaultConfig: logConfig({ flushMs: 5000, retentionMs: 60_000, segmentBytes: 300, fileDeleteDelayMs: 1000 }), flushCheckIntervalMs: 1000, retentionCheckIntervalMs: 10_000 })
+  const opts = options(t, { clock, defaultConfig: logConfig({ flushMs: 5000, retentionMs: 60_000, segmentBytes: 300, fileDeleteDelayMs: 1000 }), flushCheckIntervalMs: 1000, retentionCheckIntervalMs: 10_000, initialTaskDelayMs: 0 })
   const manager = await LogManager.start(opts)
   t.after(() => manager.close())
   const log = await manager.getOrCreateLog('jobs', 0)
@@ -126,7 +126,7 @@ test('background jobs flush by flush.ms and apply retention on their intervals',
 test('compacted topics are cleaned by the background job and the cleaner checkpoint is written', async (t) => {
   const clock = new ManualClock()
   const compacted = logConfig({ cleanupPolicy: ['compact'], segmentBytes: 400, minCleanableDirtyRatio: 0.1 })
-  const opts = options(t, { clock, configFor: (topic) => (topic === 'table' ? compacted : logConfig()), cleanerBackoffMs: 1000, checkpointIntervalMs: 1000 })
+  const opts = options(t, { clock, configFor: (topic) => (topic === 'table' ? compacted : logConfig()), cleanerBackoffMs: 1000, checkpointIntervalMs: 1000, initialTaskDelayMs: 0 })
   const manager = await LogManager.start(opts)
   t.after(() => manager.close())
   const log = await manager.getOrCreateLog('table', 0)
@@ -140,4 +140,23 @@ test('compacted topics are cleaned by the background job and the cleaner checkpo
   assert.ok(log.sizeBytes < sizeBefore, `compaction shrank the log from ${sizeBefore} to ${log.sizeBytes} bytes`)
   const dir = manager.logDirs.find((candidate) => candidate.partitionCount === 1)!.path
   assert.match(readFileSync(join(dir, 'cleaner-offset-checkpoint'), 'utf8'), /^0\n1\ntable 0 \d+\n$/)
+})
+
+test('retention waits log.initial.task.delay.ms after start before its first pass, as Kafka does', async (t) => {
+  const clock = new ManualClock()
+  const opts = options(t, { clock, defaultConfig: logConfig({ retentionMs: 1000, segmentBytes: 300, fileDeleteDelayMs: 0 }), retentionCheckIntervalMs: 1000 })
+  const manager = await LogManager.start(opts)
+  t.after(() => manager.close())
+  const log = await manager.getOrCreateLog('old-records', 0)
+  // Records written long ago: expired the moment the broker starts.
+  const timestamp = BigInt(clock.nowMs() - 3_600_000)
+  for (let i = 0; i < 5; i++) assert.ok((await log.append(testBatch(`o${i}`, 1, timestamp, 200), 0)).ok)
+  log.updateHighWatermark(log.logEndOffset)
+  const segmentsBefore = log.segmentCount
+  clock.advance(29_000)
+  await manager.runDueJobs()
+  assert.equal(log.segmentCount, segmentsBefore, 'nothing deleted within the initial delay')
+  clock.advance(1_001)
+  await manager.runDueJobs()
+  assert.ok(log.segmentCount < segmentsBefore, 'the first pass after the delay deletes expired segments')
 })
