@@ -147,6 +147,24 @@ describe('dispatcher', () => {
     assert.throws(() => defineHandler(outside), /outside the specification's 0-4/)
     assert.throws(() => defineHandler({ ...outside, minVersion: 3, maxVersion: 2 }), RangeError)
   })
+
+  it("sends no response for a handler's 'skip' disposition and closes for 'close' (Produce with acks=0)", async () => {
+    const dispositions: Array<'skip' | 'close' | 'send'> = []
+    const produce = defineHandler({
+      apiKey: ApiKey.PRODUCE, minVersion: 3, maxVersion: 7,
+      handle: () => ({ responses: [], throttleTimeMs: 0, nodeEndpoints: [] }),
+      responseDisposition: () => dispositions.shift() ?? 'send',
+    })
+    const events: Array<number | undefined> = []
+    const dispatchProduce = createDispatcher({
+      registry: createHandlerRegistry([produce]), services: { nodeId: 1 }, onRequest: (_apiKey, _version, _durationMs, errorCode) => events.push(errorCode),
+    })
+    dispositions.push('skip', 'close', 'send')
+    assert.deepEqual(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 21), connection), { noResponse: true })
+    assert.match(closeReason(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 22), connection)), /Produce v7 failed and the client asked for no response/)
+    assert.equal(decodeResponseFrame(ApiKey.PRODUCE, 7, responseFrame(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 23), connection))).correlationId, 23)
+    assert.equal(events.length, 3, 'each request is reported, answered or not')
+  })
 })
 
 /** Sends frames on one connection and resolves with the response frames, in order. */

@@ -1,0 +1,59 @@
+// CreateTopics through the handler and a fake TopicServices: the specs reach the controller as
+// sent, results come back in order with their configs (null for a failed topic), and every served
+// version encodes with what it carries.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { CreateTopicSpec } from '../../../src/controller/quorum-controller.js'
+import { createTopicsHandler } from '../../../src/handlers/create-topics.js'
+import { MetadataImage } from '../../../src/metadata/image.js'
+import { ErrorCode } from '../../../src/protocol/error-codes.js'
+import type { CreateTopicsRequest, CreateTopicsResponse } from '../../../src/protocol/generated/apis/create-topics.js'
+import { advertised, fakeTopicServices, handleAndDecode, handlerContext } from '../../helpers/handler-context.js'
+import { topicIdOf } from '../../helpers/replicas.js'
+
+const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA'
+
+const request: CreateTopicsRequest = {
+  timeoutMs: 1000, validateOnly: false,
+  topics: [
+    { name: 'orders', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }] },
+    { name: 'bad/name', numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] },
+  ],
+}
+
+describe('CreateTopics', () => {
+  it('advertises v2-7', () => {
+    assert.deepEqual(advertised(createTopicsHandler), [2, 3, 4, 5, 6, 7])
+  })
+
+  it('passes the specs to the controller and answers its results at every version', async () => {
+    const calls: Array<{ specs: readonly CreateTopicSpec[]; validateOnly: boolean }> = []
+    const topics = fakeTopicServices({
+      createTopics: async (specs, validateOnly) => {
+        calls.push({ specs, validateOnly })
+        return [
+          { name: 'orders', errorCode: ErrorCode.NONE, errorMessage: null, topicId: topicIdOf(1), numPartitions: 3, replicationFactor: 1, configs: new Map([['cleanup.policy', 'compact']]) },
+          { name: 'bad/name', errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: 'illegal name', topicId: ZERO_TOPIC_ID, numPartitions: -1, replicationFactor: -1, configs: new Map() },
+        ]
+      },
+    })
+    const ctx = handlerContext(() => MetadataImage.EMPTY, { topics })
+    for (const version of advertised(createTopicsHandler)) {
+      const response = await handleAndDecode<CreateTopicsResponse>(createTopicsHandler, ctx, { ...request, validateOnly: version % 2 === 0 }, version)
+      const [created, refused] = response.topics
+      assert.equal(created?.name, 'orders')
+      assert.equal(created?.errorCode, ErrorCode.NONE)
+      assert.equal(created?.topicId, version >= 7 ? topicIdOf(1) : ZERO_TOPIC_ID, `v${version} topicId`)
+      assert.equal(created?.numPartitions, version >= 5 ? 3 : -1)
+      assert.equal(created?.replicationFactor, version >= 5 ? 1 : -1)
+      assert.deepEqual(created?.configs?.map(({ name, value, readOnly, isSensitive }) => ({ name, value, readOnly, isSensitive })),
+        version >= 5 ? [{ name: 'cleanup.policy', value: 'compact', readOnly: false, isSensitive: false }] : [])
+      assert.equal(refused?.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
+      assert.equal(refused?.errorMessage, 'illegal name')
+      if (version >= 5) assert.equal(refused?.configs, null, 'no configs for a failed topic')
+    }
+    assert.equal(calls.length, advertised(createTopicsHandler).length)
+    assert.deepEqual(calls.map(({ validateOnly }) => validateOnly), advertised(createTopicsHandler).map((version) => version % 2 === 0))
+    assert.deepEqual(calls[0]?.specs.map(({ name, numPartitions }) => [name, numPartitions]), [['orders', 3], ['bad/name', -1]])
+  })
+})
