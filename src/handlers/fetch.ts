@@ -1,8 +1,8 @@
 // Fetch (key 1), versions 4-12, for consumers. Reads below the high watermark (below the last
 // stable offset for read_committed) and parks until minBytes are there or maxWaitMs passes.
 // Differs from Kafka: incremental fetch sessions (KIP-227) are always declined by answering
-// session id 0, which every client handles by sending full requests (kafka-protocol/CLIENTS.md); a
-// request that names a session this broker never granted gets FETCH_SESSION_ID_NOT_FOUND. No
+// session id 0, which every client handles by sending full requests (kafka-protocol/CLIENTS.md); an
+// incremental request (epoch above 0) names a session never granted: FETCH_SESSION_ID_NOT_FOUND. No
 // follower fetching (replica id >= 0) yet: such a request is served like a consumer's.
 // v4: isolationLevel, lastStableOffset, abortedTransactions. v5: logStartOffset. v7: sessions and
 // a top-level errorCode. v9: currentLeaderEpoch (KIP-320). v11: rackId, preferredReadReplica.
@@ -40,7 +40,9 @@ export const fetchHandler = defineHandler({
   async handle(ctx, request) {
     const replicas = requireService(ctx.services.replicas, 'replicas')
     const metadata = requireService(ctx.services.metadata, 'metadata')
-    const isInsideSession = request.sessionId !== 0 || (request.sessionEpoch !== INITIAL_SESSION_EPOCH && request.sessionEpoch !== FINAL_SESSION_EPOCH)
+    // Kafka's FetchManager: epoch 0 or -1 is a full request (any named session is closed, and the
+    // answer's session id 0 grants none); a higher epoch is an incremental request in a session.
+    const isInsideSession = request.sessionEpoch !== INITIAL_SESSION_EPOCH && request.sessionEpoch !== FINAL_SESSION_EPOCH
     if (isInsideSession) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [], nodeEndpoints: [] }
     }

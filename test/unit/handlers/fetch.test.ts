@@ -82,10 +82,21 @@ describe('Fetch', () => {
     }
   })
 
-  it('answers FETCH_SESSION_ID_NOT_FOUND to a request inside a session (v7+)', async (t) => {
+  it('serves a full request that names a session (epoch 0 or -1) without granting one, as Kafka closes it', async (t) => {
     const { ctx } = await setUp(t)
     for (const version of advertised(fetchHandler).filter((v) => v >= 7)) {
-      for (const [sessionId, sessionEpoch] of [[123, 0], [123, 4], [0, 1]] as const) {
+      for (const [sessionId, sessionEpoch] of [[123, 0], [123, -1]] as const) {
+        const response = await handleAndDecode<FetchResponse>(fetchHandler, ctx, fetchRequest({ sessionId, sessionEpoch }), version)
+        assert.equal(response.errorCode, ErrorCode.NONE, `v${version} session ${sessionId} epoch ${sessionEpoch}`)
+        assert.equal(response.sessionId, 0)
+      }
+    }
+  })
+
+  it('answers FETCH_SESSION_ID_NOT_FOUND to an incremental request (v7+)', async (t) => {
+    const { ctx } = await setUp(t)
+    for (const version of advertised(fetchHandler).filter((v) => v >= 7)) {
+      for (const [sessionId, sessionEpoch] of [[123, 4], [0, 1]] as const) {
         const response = await handleAndDecode<FetchResponse>(fetchHandler, ctx, fetchRequest({ sessionId, sessionEpoch }), version)
         assert.equal(response.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, `v${version} session ${sessionId} epoch ${sessionEpoch}`)
         assert.equal(response.sessionId, 0)
