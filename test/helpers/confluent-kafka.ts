@@ -87,6 +87,6 @@ export async function ckConsumeAssigned(bootstrap: string, assignments: readonly
 }
 
 /** Runs a script after the prelude (`args` is `input`, `out(x)` writes the result as JSON). */
-export function ckRun(script: string, input: unknown): Promise<unknown> {
-  return runPythonJson(`${PRELUDE}\n${script}`, input)
+export function ckRun(script: string, input: unknown, options: { readonly timeoutMs?: number } = {}): Promise<unknown> {
+  return runPythonJson(`${PRELUDE}\n${script}`, input, options)
 }
