@@ -4,20 +4,25 @@
 import { spawn } from 'node:child_process'
 
 const PYTHON = '/usr/bin/python3'
-const TIMEOUT_MS = 20_000
+const DEFAULT_TIMEOUT_MS = 20_000
 
 /** Debian packages that provide the modules the tests import. */
 const APT_PACKAGES: Readonly<Record<string, string>> = {
+  confluent_kafka: 'python3-confluent-kafka',
   kafka: 'python3-kafka',
   lz4: 'python3-lz4',
   snappy: 'python3-snappy',
   zstandard: 'python3-zstandard',
 }
 
-/** Runs `script` with `input` on stdin and resolves to its stdout; rejects on any failure. */
-export function runPython(script: string, input: Uint8Array = new Uint8Array(0)): Promise<Buffer> {
+/**
+ * Runs `script` with `input` on stdin and resolves to its stdout; rejects on any failure, and
+ * kills the child after `timeoutMs`.
+ */
+export function runPython(script: string, input: Uint8Array = new Uint8Array(0), options: { readonly timeoutMs?: number } = {}): Promise<Buffer> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS })
+    const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -35,9 +40,19 @@ export function runPython(script: string, input: Uint8Array = new Uint8Array(0))
         reject(new Error(`python module '${missing}' is missing: install it with apt-get install ${pkg}`))
         return
       }
-      reject(new Error(`python exited with ${code ?? signal}: ${message}`))
+      const reason = signal === null ? `exited with ${code}` : `was killed by ${signal} (timeout ${timeoutMs} ms)`
+      reject(new Error(`python ${reason}: ${message}`))
     })
     child.stdin.on('error', reject)
     child.stdin.end(input)
   })
+}
+
+/**
+ * Runs `script` with `input` as JSON on stdin and parses its stdout as JSON: for driving client
+ * libraries (confluent_kafka) step by step from a test.
+ */
+export async function runPythonJson(script: string, input: unknown, options: { readonly timeoutMs?: number } = {}): Promise<unknown> {
+  const output = await runPython(script, Buffer.from(JSON.stringify(input)), options)
+  return JSON.parse(output.toString('utf8')) as unknown
 }
