@@ -133,7 +133,7 @@ test('librdkafka writes lz4 batches once the broker advertises FindCoordinator v
     assert.ok(batches.length > 0, topic)
     for (const batch of batches) assert.equal(batch.compression, CompressionType.LZ4, `${topic}: stored batch at ${batch.baseOffset} has codec ${CompressionType[batch.compression]}`)
   }
-  const { messages, errors } = await ckConsumeAssigned(node.bootstrap, [{ topic: 'rk-lz4-ck', partition: 0, offset: 0 }], 2)
+  const { messages, errors } = await ckConsumeAssigned(node.bootstrap, [{ topic: 'rk-lz4-ck', partition: 0, offset: 0 }], 2, { 'group.id': 'rk-lz4', 'enable.auto.commit': false })
   assert.deepEqual(errors, [])
   assert.deepEqual(messages.map((message) => [message.offset, message.value, message.headers]), [[0, value, [['h', 'v']]], [1, value, []]])
 })
