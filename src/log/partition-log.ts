@@ -102,6 +102,8 @@ export class PartitionLog {
   private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
   private readonly rollJitters = new WeakMap<LogSegment, number>()
   private isClosed = false
+  /** The background fsync of the segments rolled away from (see flushRolledSegment). */
+  private pendingRollFlush: Promise<void> = Promise.resolve()
   /** Set when the log dir went offline: every append and read fails with it from then on. */
   private offlineError: StorageError | undefined
 
@@ -404,9 +406,33 @@ export class PartitionLog {
       this.options.clock.nowMs(),
     )
     this.segments.push(segment)
-    // A rolled segment was fsync'd in onRoll: everything before the new one is durable.
-    this.markFlushed(this.endOffset)
+    this.flushRolledSegment(previous, segment.baseOffset)
     return segment
+  }
+
+  /** Resolves once every segment rolled so far has been fsync'd (or the log went offline). */
+  rolledSegmentsFlushed(): Promise<void> {
+    return this.pendingRollFlush
+  }
+
+  /**
+   * fsyncs a segment that was just rolled away from, in the background as Kafka does
+   * (UnifiedLog.roll schedules flushUptoOffsetExclusive): appends go on meanwhile, and the
+   * recovery point moves only once the segment is durable. Operations that close or remove
+   * segments wait for it first.
+   */
+  private flushRolledSegment(segment: LogSegment, upToOffset: bigint): void {
+    this.pendingRollFlush = this.pendingRollFlush.then(async () => {
+      if (this.offlineError !== undefined) return
+      try {
+        await segment.flush()
+        this.markFlushed(upToOffset)
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error
+        this.markOffline(error)
+        this.options.onStorageError?.(error)
+      }
+    })
   }
 
   /** The leader epochs and where each starts, oldest first. */
@@ -559,6 +585,7 @@ export class PartitionLog {
 
   private async truncateNow(offset: bigint): Promise<void> {
     if (offset >= this.endOffset) return
+    await this.pendingRollFlush
     const keep = Math.max(0, this.segmentIndexFor(offset))
     const removed = this.segments.splice(keep + 1)
     for (const segment of removed) await this.deleteSegment(segment)
@@ -586,6 +613,7 @@ export class PartitionLog {
    * segment starts at the log end.
    */
   async deleteOldestSegments(count: number): Promise<number> {
+    await this.pendingRollFlush
     let deleted = 0
     while (deleted < count && this.segments.length > 0) {
       if (this.segments.length === 1) {
@@ -618,6 +646,7 @@ export class PartitionLog {
 
   /** Replaces segments (the cleaner's output) under the append lock. */
   async replaceSegments(oldSegments: readonly LogSegment[], newSegments: readonly LogSegment[]): Promise<void> {
+    await this.pendingRollFlush
     const index = this.segments.indexOf(oldSegments[0]!)
     if (index < 0 || oldSegments.some((segment, i) => this.segments[index + i] !== segment)) {
       throw new RangeError(`log ${this.directory}: segments to replace are not contiguous`)
@@ -636,6 +665,7 @@ export class PartitionLog {
     // In the queue, so an append accepted before the close is flushed with the rest.
     return this.serially(async () => {
       if (this.isClosed) return
+      await this.pendingRollFlush
       await this.flush()
       this.isClosed = true
       for (const segment of this.segments) await segment.close()
@@ -646,6 +676,7 @@ export class PartitionLog {
   /** Closes and removes the whole partition directory (the topic was deleted). */
   delete(): Promise<void> {
     return this.serially(async () => {
+      await this.pendingRollFlush
       this.isClosed = true
       for (const segment of this.segments) await segment.close()
       for (const { segment } of this.pendingDeletes) await segment.destroy()

@@ -360,7 +360,6 @@ export class LogSegment {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
     await this.offsetIndex.persist(true)
     await this.timeIndex.persist(true)
-    await this.flush()
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import type { PartitionRegistration } from '../metadata/image.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { ProtocolDecodeError } from '../protocol/protocol-decode-error.js'
 import { splitRecordBatches, type RecordBatchSplit } from '../protocol/record-batch.js'
+import type { RecentBatches } from './recent-batches.js'
 
 export type PartitionAppendResult =
   | {
@@ -30,6 +31,8 @@ export interface PartitionOptions {
   readonly minInsyncReplicas: () => number
   /** Called each time the high watermark moves forward. */
   readonly onHighWatermark: (partition: Partition) => void
+  /** Where appended batches are kept for tail reads; none when absent. */
+  readonly recentBatches?: RecentBatches
 }
 
 interface HighWatermarkWaiter {
@@ -129,6 +132,7 @@ export class Partition {
           ? this.refuse(ErrorCode.MESSAGE_TOO_LARGE, `The batch of ${this.describe()} is larger than max.message.bytes (${log.config.maxMessageBytes})`)
           : this.refuse(problemErrorCode(appended.problem), `Record batch of ${this.describe()} is invalid: ${appended.reason}`)
     }
+    this.options.recentBatches?.add(appended.baseOffset, appended.lastOffset, batches[0]!)
     this.maybeIncrementHighWatermark()
     if (requiredAcks === -1 && !(await this.waitForHighWatermark(appended.lastOffset + 1n, timeoutMs))) {
       return this.refuse(ErrorCode.REQUEST_TIMED_OUT, `The high watermark of ${this.describe()} did not reach ${appended.lastOffset + 1n} in ${timeoutMs} ms`)
@@ -175,8 +179,14 @@ export class Partition {
     })
   }
 
-  /** Ends every acks=all wait (the partition is going away or the broker is stopping). */
+  /** The newest batches in memory, for reads at the tail; undefined when not kept. */
+  get recentBatches(): RecentBatches | undefined {
+    return this.options.recentBatches
+  }
+
+  /** Ends every acks=all wait and drops cached batches (the partition is going away or the broker is stopping). */
   close(): void {
+    this.options.recentBatches?.clear()
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer)
       waiter.resolve(false)

@@ -14,6 +14,7 @@ import type { MetadataChanges } from '../metadata/delta.js'
 import type { MetadataImage, PartitionRegistration } from '../metadata/image.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { Partition, type PartitionAppendResult } from './partition.js'
+import { RecentBatches, RecentBatchesBudget } from './recent-batches.js'
 
 /** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1. */
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
@@ -30,8 +31,13 @@ export interface ReplicaManagerOptions {
   readonly storage: Storage
   /** min.insync.replicas of a topic (its override, else the broker's). */
   readonly minInsyncReplicas: (topic: string) => number
+  /** Bytes of recent batches kept in memory for tail reads, across all partitions (0: none). */
+  readonly recentBatchesBytes?: number
   readonly logger?: Logger
 }
+
+/** Default of ReplicaManagerOptions.recentBatchesBytes: a few hundred ms of a fast producer. */
+export const DEFAULT_RECENT_BATCHES_BYTES = 128 * 1024 * 1024
 
 export interface FetchPartitionRequest {
   readonly topic: string
@@ -75,8 +81,12 @@ export class ReplicaManager {
   /** Parked fetches, woken when a high watermark they wait on moves. */
   private readonly fetchWaiters = new Map<Partition, Set<() => void>>()
   private isClosed = false
+  private readonly recentBatchesBudget: RecentBatchesBudget | undefined
 
-  constructor(private readonly options: ReplicaManagerOptions) {}
+  constructor(private readonly options: ReplicaManagerOptions) {
+    const budgetBytes = options.recentBatchesBytes ?? DEFAULT_RECENT_BATCHES_BYTES
+    this.recentBatchesBudget = budgetBytes > 0 ? new RecentBatchesBudget(budgetBytes) : undefined
+  }
 
   get partitionCount(): number {
     return this.partitions.size
@@ -145,6 +155,7 @@ export class ReplicaManager {
       topic, topicId, partitionIndex, nodeId: this.options.nodeId, log, registration,
       minInsyncReplicas: () => this.options.minInsyncReplicas(topic),
       onHighWatermark: (moved) => this.wakeFetches(moved),
+      ...(this.recentBatchesBudget === undefined ? {} : { recentBatches: new RecentBatches(this.recentBatchesBudget) }),
     })
     this.partitions.set(key, partition)
     partition.maybeIncrementHighWatermark()
@@ -206,7 +217,7 @@ export class ReplicaManager {
       const hasError = results.some((result) => result.errorCode !== ErrorCode.NONE)
       const remainingMs = deadline - clock.nowMs()
       if (bytes >= params.minBytes || hasError || remainingMs <= 0 || this.isClosed) return results
-      await this.waitForData(image(), params.partitions, remainingMs)
+      await this.waitForData(image(), params.partitions, results, remainingMs)
     }
   }
 
@@ -235,10 +246,21 @@ export class ReplicaManager {
     const epochError = partition.checkLeaderEpoch(request.currentLeaderEpoch)
     if (epochError !== ErrorCode.NONE) return failed(epochError, partition)
     const log = partition.log
-    const maxOffset = isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : log.highWatermark
+    // The high watermark as of this read: a parked fetch compares against it, so an append that
+    // lands while the read is in progress still wakes it.
+    const highWatermark = log.highWatermark
+    const lastStableOffset = partition.lastStableOffset
+    const maxOffset = isolationLevel === IsolationLevel.READ_COMMITTED ? lastStableOffset : highWatermark
     const maxBytes = Math.min(request.partitionMaxBytes, remainingBytes)
     // Kafka returns at least one whole batch for the first partition with data, so a batch above
     // the limits never stalls a consumer.
+    const cached = request.fetchOffset >= log.logStartOffset && request.fetchOffset <= log.logEndOffset
+      ? partition.recentBatches?.read(request.fetchOffset, maxOffset, maxBytes, isFirstWithData)
+      : undefined
+    if (cached !== undefined) {
+      const records = cached.length === 0 ? NO_RECORDS : cached.length === 1 ? cached[0]! : Buffer.concat(cached)
+      return { topic, partition: partitionIndex, errorCode: ErrorCode.NONE, records, highWatermark, lastStableOffset, logStartOffset: log.logStartOffset }
+    }
     const read = await log.read(request.fetchOffset, maxBytes, { maxOffset, isMinOneBatch: isFirstWithData })
     if (!read.ok) return failed(read.problem === 'storage' ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.OFFSET_OUT_OF_RANGE, partition)
     let records = NO_RECORDS
@@ -249,16 +271,22 @@ export class ReplicaManager {
     }
     return {
       topic, partition: partitionIndex, errorCode: ErrorCode.NONE, records,
-      highWatermark: log.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: log.logStartOffset,
+      highWatermark, lastStableOffset, logStartOffset: log.logStartOffset,
     }
   }
 
-  /** Resolves when a high watermark of one of these partitions moves, or after `timeoutMs`. */
-  private waitForData(image: MetadataImage, requests: readonly FetchPartitionRequest[], timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when a high watermark of one of these partitions moves past what `results` saw (at
+   * once when it already has), or after `timeoutMs`.
+   */
+  private waitForData(image: MetadataImage, requests: readonly FetchPartitionRequest[], results: readonly FetchPartitionResult[], timeoutMs: number): Promise<void> {
     const watched = new Set<Partition>()
-    for (const request of requests) {
+    for (const [index, request] of requests.entries()) {
       const lookup = this.lookupLeader(image, request.topic, request.partition)
-      if ('partition' in lookup) watched.add(lookup.partition)
+      if (!('partition' in lookup)) continue
+      // Moved since the read: waiting now would miss that wake-up.
+      if (lookup.partition.log.highWatermark !== results[index]?.highWatermark) return Promise.resolve()
+      watched.add(lookup.partition)
     }
     return new Promise((resolve) => {
       const done = (): void => {

@@ -88,6 +88,8 @@ async function runPowerLossSeed(seed: number, mode: PowerLossMode, flushMessages
       if (random() < 0.05) checkpointedRecoveryPoint = log.recoveryPoint
     }
     const acknowledgedEnd = log.logEndOffset
+    // Rolled segments are fsync'd in the background; the recovery point moves once they are.
+    await log.rolledSegmentsFlushed()
     const claimedDurable = log.recoveryPoint
     assert.ok(claimedDurable >= lastFlushEnd, `${context}: flush() moves the recovery point to the log end`)
     if (flushMessages === 1) assert.equal(claimedDurable, acknowledgedEnd, `${context}: flush.messages=1 flushes before acknowledging`)
@@ -154,12 +156,14 @@ test('a flushed first segment survives power loss: its directory entry is durabl
   await assertSequencedLog(recovered, 'after power loss')
 })
 
-test('a rolled segment survives power loss without a flush: the roll makes it durable', async () => {
+test('a rolled segment is fsync\'d in the background and then survives power loss without a flush', async () => {
   const storage = new MemoryStorage({ directories: [DIRECTORY] })
   const log = await openLog(storage, { segmentBytes: 2048 })
   for (let i = 0; log.segmentCount < 3 && i < 100; i++) await appendNext(log, 3)
   assert.equal(log.segmentCount, 3)
   const rolledEnd = log.allSegments[2]!.baseOffset
+  // As Kafka's roll schedules its flush: the append that rolled did not wait for the fsync.
+  await log.rolledSegmentsFlushed()
   assert.equal(log.recoveryPoint, rolledEnd)
   storage.simulatePowerLoss()
   const recovered = await openLog(storage, { segmentBytes: 2048 }, rolledEnd)

@@ -59,6 +59,8 @@ export interface ReplicaFixtureOptions {
   readonly config?: Partial<LogConfig>
   readonly minInsyncReplicas?: number
   readonly clock?: Clock
+  /** ReplicaManagerOptions.recentBatchesBytes (its default when absent). */
+  readonly recentBatchesBytes?: number
 }
 
 /** A LogManager and a ReplicaManager (node NODE_ID) over a log dir, closed when the test ends. */
@@ -69,6 +71,7 @@ export async function startReplicas(within: Scope, options: ReplicaFixtureOption
   const logManager = await LogManager.start({ storage, logDirs: [logDir], clock, defaultConfig: logConfig(options.config) })
   const replicas = new ReplicaManager({
     nodeId: NODE_ID, clock, logManager, storage, minInsyncReplicas: () => options.minInsyncReplicas ?? 1,
+    ...(options.recentBatchesBytes === undefined ? {} : { recentBatchesBytes: options.recentBatchesBytes }),
   })
   within.defer(async () => {
     replicas.close()

@@ -261,6 +261,24 @@ describe('ReplicaManager.fetch', () => {
     assert.equal(atEnd.records.length, 0)
   })
 
+  it('serves the same bytes from recent batches in memory and, once they are evicted, from the log', async (t) => {
+    const batches = [testBatch('m', 2), testBatch('n', 3), testBatch('o', 1)]
+    const within = scope(t)
+    const cached = await cluster(within, { logDir: join(within.dir, 'cached') })
+    const evicted = await cluster(within, { logDir: join(within.dir, 'evicted'), recentBatchesBytes: batches[2]!.length })
+    for (const batch of batches) {
+      await cached.replicas.appendRecords(cached.image, 'orders', 0, Buffer.from(batch), 1, 1000)
+      await evicted.replicas.appendRecords(evicted.image, 'orders', 0, Buffer.from(batch), 1, 1000)
+    }
+    assert.ok(cached.replicas.partition('orders', 0)!.recentBatches!.read(0n, 6n, 1 << 20, true) !== undefined, 'all in memory')
+    assert.equal(evicted.replicas.partition('orders', 0)!.recentBatches!.read(0n, 6n, 1 << 20, true), undefined, 'the first batches were evicted')
+    for (const offset of [0n, 2n, 3n, 5n]) {
+      const fromMemory = only(await cached.replicas.fetch(() => cached.image, fetchParams([fetchRequest('orders', 0, offset)])))
+      const fromLog = only(await evicted.replicas.fetch(() => evicted.image, fetchParams([fetchRequest('orders', 0, offset)])))
+      assert.deepEqual(fromMemory, fromLog, `fetch at ${offset}`)
+    }
+  })
+
   it('answers OFFSET_OUT_OF_RANGE beyond the log end, and lookup errors per partition', async (t) => {
     const { replicas, image } = await cluster(scope(t))
     await replicas.appendRecords(image, 'orders', 0, testBatch('a', 2), 1, 1000)
