@@ -209,7 +209,12 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
         host: listener.host === '' ? '0.0.0.0' : listener.host,
         port: listener.port,
         logger: logger.child({ listener: listener.name }),
-        options: { maxRequestBytes: config.socketRequestMaxBytes, idleTimeoutMs: config.connectionsMaxIdleMs },
+        options: {
+          maxRequestBytes: config.socketRequestMaxBytes,
+          idleTimeoutMs: config.connectionsMaxIdleMs,
+          // Kafka's bound is broker-wide and off by default (-1); a set value bounds each connection here.
+          ...(config.queuedMaxRequestBytes > 0 ? { maxQueuedBytes: config.queuedMaxRequestBytes } : {}),
+        },
         handleFrame: async (frame, context) => {
           await ready
           return dispatch(frame, context)

@@ -188,6 +188,21 @@ for (const [what, prefix] of [
   })
 }
 
+test('socket.request.max.bytes from the configuration bounds a request frame', async (t) => {
+  const node = await startTestBroker(t, { 'socket.request.max.bytes': '2000' })
+  const check = await stillServed(t, node)
+  const small = await RawClient.open(t, node)
+  small.write(apiVersionsRequest(3, 1))
+  await expectApiVersions(small, 3, 1)
+  const large = await RawClient.open(t, node)
+  const bytes = Buffer.alloc(4 + 2001, 0x41)
+  bytes.writeInt32BE(2001, 0)
+  large.write(bytes)
+  await large.waitClosed()
+  assert.equal(large.bytesReceived, 0)
+  await check()
+})
+
 test('an unknown api key closes the connection', async (t) => {
   const node = await startTestBroker(t)
   const check = await stillServed(t, node)
