@@ -54,17 +54,22 @@ export async function startRestartableBroker(t: TestContext, properties: Readonl
   }
 }
 
-/** Every stored batch header of a partition, read from its log files: what the broker really keeps. */
-export async function storedBatchHeaders(node: BrokerNode, topic: string, partition: number): Promise<ReturnType<typeof readRecordBatchHeader>[]> {
+/** Every batch stored for a partition, read from its log files: what the broker really keeps. */
+export async function storedBatchBuffers(node: BrokerNode, topic: string, partition: number): Promise<Buffer[]> {
   const log = node.logManager.getLog(topic, partition)
   if (log === undefined) throw new Error(`no log for ${topic}-${partition}`)
-  const headers: ReturnType<typeof readRecordBatchHeader>[] = []
+  const batches: Buffer[] = []
   for (const segment of log.allSegments) {
     const buffer = Buffer.allocUnsafe(segment.sizeBytes)
     const length = await readFully(segment.file, buffer, segment.sizeBytes, 0)
-    for (const batch of splitRecordBatches(buffer.subarray(0, length)).batches) headers.push(readRecordBatchHeader(batch))
+    batches.push(...splitRecordBatches(buffer.subarray(0, length)).batches)
   }
-  return headers
+  return batches
+}
+
+/** The header of every batch stored for a partition. */
+export async function storedBatchHeaders(node: BrokerNode, topic: string, partition: number): Promise<ReturnType<typeof readRecordBatchHeader>[]> {
+  return (await storedBatchBuffers(node, topic, partition)).map((batch) => readRecordBatchHeader(batch))
 }
 
 /** Polls `condition` every 20 ms until it holds; fails after `timeoutMs`. */

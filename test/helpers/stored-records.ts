@@ -1,10 +1,12 @@
 // What the broker really keeps for a partition, read from its log files: each stored batch's header
 // with its decoded records (decompressed if need be). Integration tests check what clients produced
 // with it, since there is no consumer group yet to read it back through a client.
+import assert from 'node:assert/strict'
 import type { BrokerNode } from '../../src/index.js'
-import { readFully } from '../../src/log/batch-scanner.js'
+import type { CompressionType } from '../../src/protocol/compression/compression-type.js'
 import { type KafkaRecord, readRecords } from '../../src/protocol/read-records.js'
-import { type RecordBatchHeader, readRecordBatchHeader, splitRecordBatches } from '../../src/protocol/record-batch.js'
+import { type RecordBatchHeader, TimestampType, readRecordBatchHeader } from '../../src/protocol/record-batch.js'
+import { storedBatchBuffers } from './broker.js'
 
 export interface StoredBatch {
   readonly header: RecordBatchHeader
@@ -12,17 +14,44 @@ export interface StoredBatch {
 }
 
 export async function storedBatches(node: BrokerNode, topic: string, partition: number): Promise<StoredBatch[]> {
-  const log = node.logManager.getLog(topic, partition)
-  if (log === undefined) throw new Error(`no log for ${topic}-${partition}`)
   const batches: StoredBatch[] = []
-  for (const segment of log.allSegments) {
-    const buffer = Buffer.allocUnsafe(segment.sizeBytes)
-    const length = await readFully(segment.file, buffer, segment.sizeBytes, 0)
-    for (const batch of splitRecordBatches(buffer.subarray(0, length)).batches) {
-      batches.push({ header: readRecordBatchHeader(batch), records: await readRecords(batch) })
-    }
+  for (const batch of await storedBatchBuffers(node, topic, partition)) {
+    batches.push({ header: readRecordBatchHeader(batch), records: await readRecords(batch) })
   }
   return batches
+}
+
+/** A record as the test's client sent it. */
+export interface SentRecord {
+  readonly timestamp: string | bigint | number
+  readonly key: unknown
+  readonly value: unknown
+  readonly headers: unknown
+}
+
+/**
+ * Checks that a partition holds exactly one batch, with CreateTime timestamps and the codec in its
+ * attribute bits, whose records are `sent` in order (keys, values, headers, timestamps), and whose
+ * header timestamps are the ones expected.
+ */
+export async function assertOneStoredBatch(node: BrokerNode, topic: string, expected: {
+  readonly compression: CompressionType
+  readonly sent: readonly SentRecord[]
+  readonly baseTimestamp: bigint
+  readonly maxTimestamp: bigint
+}, what: string): Promise<void> {
+  const batches = await storedBatches(node, topic, 0)
+  assert.equal(batches.length, 1, `${what}: one batch`)
+  const [batch] = batches
+  assert.ok(batch !== undefined)
+  assert.equal(batch.header.compression, expected.compression, `${what}: attribute bits 0-2`)
+  assert.equal(batch.header.timestampType, TimestampType.CREATE_TIME)
+  assert.equal(batch.header.recordCount, expected.sent.length)
+  assert.equal(batch.header.baseTimestamp, expected.baseTimestamp)
+  assert.equal(batch.header.maxTimestamp, expected.maxTimestamp)
+  assert.deepEqual(plainRecords([batch]), expected.sent.map((record, offset) => ({
+    offset, timestamp: Number(record.timestamp), key: record.key, value: record.value, headers: record.headers,
+  })), what)
 }
 
 /** A record as plain strings, for deepEqual against what a client sent. */

@@ -9,11 +9,10 @@ import { test, type TestContext } from 'node:test'
 import kafkajs from 'kafkajs'
 import type { Admin, CompressionTypes as KafkajsCompression, KafkaConfig, Producer } from 'kafkajs'
 import { CompressionType } from '../../src/protocol/compression/compression-type.js'
-import { TimestampType } from '../../src/protocol/record-batch.js'
 import type { BrokerNode } from '../../src/index.js'
 import { startTestBroker, storedBatchHeaders } from '../helpers/broker.js'
 import { kafkajsZstdCodec, type KafkajsCodec } from '../helpers/kafkajs-zstd-codec.js'
-import { plainRecords, storedBatches } from '../helpers/stored-records.js'
+import { assertOneStoredBatch } from '../helpers/stored-records.js'
 
 const { Kafka, CompressionTypes, CompressionCodecs, logLevel } = kafkajs
 const execFileAsync = promisify(execFile)
@@ -116,23 +115,9 @@ test('kafkajs produces keyed records with headers and timestamps through every c
     assert.equal(result?.errorCode, 0, codec.name)
     assert.equal(result?.baseOffset, '0', codec.name)
 
-    const headers = await storedBatchHeaders(node, topic, 0)
-    assert.equal(headers.length, 1, `${codec.name}: one batch`)
-    const [header] = headers
-    assert.ok(header !== undefined)
-    assert.equal(header.compression, codec.stored, `${codec.name}: attribute bits 0-2`)
-    assert.equal(header.timestampType, TimestampType.CREATE_TIME)
-    assert.equal(header.recordCount, messages.length)
-    assert.equal(header.baseTimestamp, BigInt(BASE_TIMESTAMP))
-    assert.equal(header.maxTimestamp, BigInt(BASE_TIMESTAMP + 4000))
-
-    assert.deepEqual(plainRecords(await storedBatches(node, topic, 0)), messages.map((message, i) => ({
-      offset: i,
-      timestamp: Number(message.timestamp),
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-    })), codec.name)
+    await assertOneStoredBatch(node, topic, {
+      compression: codec.stored, sent: messages, baseTimestamp: BigInt(BASE_TIMESTAMP), maxTimestamp: BigInt(BASE_TIMESTAMP + 4000),
+    }, codec.name)
   }
 
   // Cross-check with another reader: kcat (librdkafka, Fetch v11) decodes every codec's batch too.

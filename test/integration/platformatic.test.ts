@@ -14,10 +14,9 @@ import {
   type CompressionAlgorithmValue,
 } from '@platformatic/kafka'
 import { CompressionType } from '../../src/protocol/compression/compression-type.js'
-import { TimestampType } from '../../src/protocol/record-batch.js'
 import type { BrokerNode } from '../../src/index.js'
 import { startTestBroker, storedBatchHeaders } from '../helpers/broker.js'
-import { plainRecords, storedBatches } from '../helpers/stored-records.js'
+import { assertOneStoredBatch } from '../helpers/stored-records.js'
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
 /** Few, quick retries and short timeouts, so that an error surfaces in well under a second. */
@@ -111,23 +110,9 @@ test('platformatic produces keyed records with headers and timestamps through no
     const result = await client.send({ acks: -1, compression: codec.name, messages })
     assert.deepEqual(result.offsets, [{ topic, partition: 0, offset: 0n }], codec.name)
 
-    const headers = await storedBatchHeaders(node, topic, 0)
-    assert.equal(headers.length, 1, `${codec.name}: one batch`)
-    const [header] = headers
-    assert.ok(header !== undefined)
-    assert.equal(header.compression, codec.stored, `${codec.name}: attribute bits 0-2`)
-    assert.equal(header.timestampType, TimestampType.CREATE_TIME)
-    assert.equal(header.recordCount, messages.length)
-    assert.equal(header.baseTimestamp, BASE_TIMESTAMP)
-    assert.equal(header.maxTimestamp, BASE_TIMESTAMP + 4000n)
-
-    assert.deepEqual(plainRecords(await storedBatches(node, topic, 0)), messages.map((message, i) => ({
-      offset: i,
-      timestamp: Number(message.timestamp),
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-    })), codec.name)
+    await assertOneStoredBatch(node, topic, {
+      compression: codec.stored, sent: messages, baseTimestamp: BASE_TIMESTAMP, maxTimestamp: BASE_TIMESTAMP + 4000n,
+    }, codec.name)
   }
 
   // ListOffsets v5: latest, earliest, and the first record at or after a timestamp.
