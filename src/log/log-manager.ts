@@ -302,7 +302,10 @@ export class LogManager {
       return true
     }
     if (due('flush', this.options.flushCheckIntervalMs ?? 1000)) {
-      for (const log of logs) if (log.isFlushDue(now)) await this.guard(log, () => log.flush())
+      for (const log of logs) {
+        if (log.isFlushDue(now)) await this.guard(log, () => log.flush())
+        else if (log.hasDueRolledSegments(now)) await this.guard(log, () => log.flushRolledSegments(now))
+      }
     }
     if (due('retention', this.options.retentionCheckIntervalMs ?? 300_000)) {
       await this.forEachWithinBudget(logs, budgetEnd, async (log) => {

@@ -30,6 +30,20 @@ export const LATEST_TIMESTAMP = -1n
 export const EARLIEST_TIMESTAMP = -2n
 export const MAX_TIMESTAMP = -3n
 
+/**
+ * How long after a roll the old segment is fsync'd (Kafka schedules it at once). A fresh 1 GiB
+ * segment is all dirty pages, and fsyncing it holds the file system's journal, so every append
+ * stalls behind it for about a second; 35 s later the kernel's own writeback (dirty pages expire
+ * after 30 s by default) has written nearly all of it and the fsync is cheap. The recovery point
+ * moves after it either way, so recovery after a crash rescans what was not yet fsync'd, and cuts
+ * the log where a rolled segment lost its tail (open()). Compacted logs fsync at the roll.
+ */
+const ROLLED_SEGMENT_FLUSH_DELAY_MS = 35_000
+
+function isCompacted(config: LogConfig): boolean {
+  return config.cleanupPolicy.includes('compact')
+}
+
 /** Int32 offset deltas inside a segment: a segment never spans more offsets than this. */
 const MAX_OFFSETS_PER_SEGMENT = 2n ** 31n - 1n
 
@@ -102,7 +116,9 @@ export class PartitionLog {
   private readonly pendingDeletes: Array<{ segment: LogSegment; dueMs: number }> = []
   private readonly rollJitters = new WeakMap<LogSegment, number>()
   private isClosed = false
-  /** The background fsync of the segments rolled away from (see flushRolledSegment). */
+  /** Segments rolled away from and not yet fsync'd, oldest first (see flushRolledSegments). */
+  private readonly rolledUnflushed: Array<{ readonly segment: LogSegment; readonly upToOffset: bigint; readonly dueMs: number }> = []
+  /** The rolled-segment fsyncs in progress. */
   private pendingRollFlush: Promise<void> = Promise.resolve()
   /** Set when the log dir went offline: every append and read fails with it from then on. */
   private offlineError: StorageError | undefined
@@ -170,7 +186,13 @@ export class PartitionLog {
       if (!(await needsRecovery(segment, index))) continue
       const result = await segment.recover()
       report.recoveredSegments++
-      if (result.truncatedBytes > 0) {
+      // A rolled segment is fsync'd a while after the roll, so a power loss can take its tail while
+      // the next segment (or its creation) survived: the hole is a cut like a torn batch. A
+      // compacted log may have holes by design; its rolls fsync at once, so it never needs this.
+      const next = segments[index + 1]
+      const isHoleBeforeNext = next !== undefined && !isCompacted(config) && (result.nextOffset ?? segment.baseOffset) < next.baseOffset
+      if (isHoleBeforeNext) report.reasons.push(`segment ${segment.baseOffset}: ends at ${result.nextOffset ?? segment.baseOffset}, before the next segment's base ${next.baseOffset}`)
+      if (result.truncatedBytes > 0 || isHoleBeforeNext) {
         report.truncatedBytes += result.truncatedBytes
         if (result.reason !== undefined) report.reasons.push(`segment ${segment.baseOffset}: ${result.reason}`)
         // Nothing after a damaged batch can be trusted to follow it: later segments go too.
@@ -214,6 +236,8 @@ export class PartitionLog {
   /** A config change applies from the next append or job on (Kafka applies topic configs live). */
   updateConfig(config: LogConfig): void {
     this.currentConfig = config
+    // Compacted logs rely on rolled segments being durable at once (see open()).
+    if (isCompacted(config)) void this.flushRolledSegments()
   }
 
   get logEndOffset(): bigint {
@@ -398,6 +422,8 @@ export class PartitionLog {
     const previous = this.activeSegment
     if (previous.sizeBytes === 0) return previous
     await previous.onRoll()
+    const isFlushedNow = isCompacted(this.currentConfig)
+    if (isFlushedNow) await previous.flush()
     const segment = await LogSegment.create(
       this.options.storage,
       this.directory,
@@ -406,33 +432,41 @@ export class PartitionLog {
       this.options.clock.nowMs(),
     )
     this.segments.push(segment)
-    this.flushRolledSegment(previous, segment.baseOffset)
+    if (isFlushedNow) this.markFlushed(segment.baseOffset)
+    else this.rolledUnflushed.push({ segment: previous, upToOffset: segment.baseOffset, dueMs: this.options.clock.nowMs() + ROLLED_SEGMENT_FLUSH_DELAY_MS })
     return segment
   }
 
-  /** Resolves once every segment rolled so far has been fsync'd (or the log went offline). */
-  rolledSegmentsFlushed(): Promise<void> {
-    return this.pendingRollFlush
+  /** True when a rolled segment waits for its fsync and its delay has passed (the manager's flush job). */
+  hasDueRolledSegments(nowMs: number): boolean {
+    return this.rolledUnflushed.length > 0 && this.rolledUnflushed[0]!.dueMs <= nowMs
   }
 
   /**
-   * fsyncs a segment that was just rolled away from, in the background as Kafka does
-   * (UnifiedLog.roll schedules flushUptoOffsetExclusive): appends go on meanwhile, and the
-   * recovery point moves only once the segment is durable. Operations that close or remove
-   * segments wait for it first.
+   * fsyncs the rolled segments whose delay has passed (all of them without `nowMs`), then moves
+   * the recovery point past them. Runs beside appends, not in their queue; operations that
+   * close or remove segments wait for it first. A segment removed meanwhile (retention,
+   * compaction) is skipped: its records are gone or rewritten and flushed by the cleaner.
    */
-  private flushRolledSegment(segment: LogSegment, upToOffset: bigint): void {
+  flushRolledSegments(nowMs?: number): Promise<void> {
+    const due = nowMs === undefined ? this.rolledUnflushed.length : this.rolledUnflushed.findIndex((rolled) => rolled.dueMs > nowMs)
+    const batch = this.rolledUnflushed.splice(0, due < 0 ? this.rolledUnflushed.length : due)
+    if (batch.length === 0) return this.pendingRollFlush
     this.pendingRollFlush = this.pendingRollFlush.then(async () => {
-      if (this.offlineError !== undefined) return
-      try {
-        await segment.flush()
-        this.markFlushed(upToOffset)
-      } catch (error) {
-        if (!(error instanceof StorageError)) throw error
-        this.markOffline(error)
-        this.options.onStorageError?.(error)
+      for (const { segment, upToOffset } of batch) {
+        if (this.offlineError !== undefined || this.isClosed) return
+        try {
+          if (this.segments.includes(segment)) await segment.flush()
+          this.markFlushed(upToOffset)
+        } catch (error) {
+          if (!(error instanceof StorageError)) throw error
+          this.markOffline(error)
+          this.options.onStorageError?.(error)
+          return
+        }
       }
     })
+    return this.pendingRollFlush
   }
 
   /** The leader epochs and where each starts, oldest first. */
@@ -458,6 +492,8 @@ export class PartitionLog {
   async flush(): Promise<void> {
     if (this.isEpochCheckpointStale) await this.writeEpochCheckpoint()
     const target = this.endOffset
+    // Every segment is fsync'd below, so the rolled ones waiting for theirs are covered too.
+    this.rolledUnflushed.length = 0
     for (let index = 0; index < this.segments.length; index++) {
       const next = this.segments[index + 1]
       // Segments that end at or below the recovery point are already durable.

@@ -333,7 +333,12 @@ export class LogSegment {
       position += sizeBytes
     }
     const truncatedBytes = fileSize - position
-    if (truncatedBytes > 0) await this.file.truncate(position)
+    if (truncatedBytes > 0) {
+      await this.file.truncate(position)
+      // The log counts a recovered segment as durable: a cut that a second power loss could undo
+      // would bring the torn bytes back, and with them a cut that drops every later segment.
+      await this.file.sync()
+    }
     this.size = position
     return { truncatedBytes, nextOffset, reason: truncatedBytes > 0 ? reason : undefined }
   }
@@ -360,6 +365,9 @@ export class LogSegment {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
     await this.offsetIndex.persist(true)
     await this.timeIndex.persist(true)
+    // The trimmed indexes are made durable now (they are small); the log file's fsync comes later.
+    await this.offsetIndex.sync()
+    await this.timeIndex.sync()
   }
 
   async close(): Promise<void> {
