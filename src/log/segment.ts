@@ -365,9 +365,6 @@ export class LogSegment {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
     await this.offsetIndex.persist(true)
     await this.timeIndex.persist(true)
-    // The trimmed indexes are made durable now (they are small); the log file's fsync comes later.
-    await this.offsetIndex.sync()
-    await this.timeIndex.sync()
   }
 
   async close(): Promise<void> {
