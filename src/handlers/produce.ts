@@ -13,6 +13,7 @@ import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { ProduceResponsePartitionProduceResponse } from '../protocol/generated/apis/produce.js'
 import { defineHandler } from './handler.js'
 import { requireService } from './require-service.js'
+import { recordBytesAsBuffer } from '../protocol/record-bytes.js'
 
 /** The oldest Produce version whose records are magic 2 batches. */
 const FIRST_MAGIC_2_VERSION = 3
@@ -40,7 +41,7 @@ export const produceHandler = defineHandler({
       name: topic.name,
       partitionResponses: await Promise.all(topic.partitionData.map(async ({ index, records }) => {
         if (refusal !== ErrorCode.NONE) return partitionResponse(index, refusal)
-        const result = await replicas.appendRecords(image, topic.name, index, records, request.acks, request.timeoutMs)
+        const result = await replicas.appendRecords(image, topic.name, index, records === null ? null : recordBytesAsBuffer(records), request.acks, request.timeoutMs)
         if (!('baseOffset' in result)) {
           ctx.logger.debug({ topic: topic.name, partition: index, errorCode: result.errorCode, reason: result.errorMessage }, 'produce refused')
           return partitionResponse(index, result.errorCode, { logStartOffset: result.logStartOffset, errorMessage: result.errorMessage })

@@ -67,6 +67,17 @@ export type ReadResult =
   | { readonly ok: false; readonly problem: 'offset-out-of-range'; readonly reason: string }
   | { readonly ok: false; readonly problem: 'storage'; readonly reason: string; readonly error: StorageError }
 
+/** An append waiting in the queue, and what it is given once its group is written. */
+interface PendingAppend {
+  readonly batch: Buffer
+  readonly leaderEpoch: number
+  readonly resolve: (result: AppendResult) => void
+  baseOffset: bigint
+  lastOffset: bigint
+  maxTimestamp: bigint
+  logAppendTime: bigint
+}
+
 export interface OffsetAndTimestamp {
   readonly offset: bigint
   readonly timestamp: bigint
@@ -109,6 +120,8 @@ export class PartitionLog {
   private unflushedRecords = 0
   private oldestUnflushedAppendMs: number | undefined
   /** Appends run one at a time: offsets are assigned in file order. */
+  /** Appends waiting for the next group (see appendQueued). */
+  private readonly queuedAppends: PendingAppend[] = []
   /** Appends and paused tasks waiting for the one running to finish (see serially). */
   private readonly queuedTasks: Array<() => Promise<unknown>> = []
   private isTaskRunning = false
@@ -120,6 +133,9 @@ export class PartitionLog {
   private readonly rolledUnflushed: Array<{ readonly segment: LogSegment; readonly upToOffset: bigint; readonly dueMs: number }> = []
   /** The rolled-segment fsyncs in progress. */
   private pendingRollFlush: Promise<void> = Promise.resolve()
+  /** Segments created without a directory fsync, and how many of them a directory fsync covers. */
+  private unsyncedDirectoryChanges = 0
+  private syncedDirectoryChanges = 0
   /** Set when the log dir went offline: every append and read fails with it from then on. */
   private offlineError: StorageError | undefined
 
@@ -295,7 +311,12 @@ export class PartitionLog {
    * is modified in place.
    */
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
-    return this.serially(() => this.appendNow(batch, leaderEpoch))
+    if (this.isClosed) return Promise.reject(new RangeError(`log ${this.directory} is closed`))
+    return new Promise((resolve) => {
+      this.queuedAppends.push({ batch, leaderEpoch, resolve, baseOffset: -1n, lastOffset: -1n, maxTimestamp: -1n, logAppendTime: -1n })
+      // One task appends everything queued by the time it runs (see appendQueued).
+      if (this.queuedAppends.length === 1) void this.serially(() => this.appendQueued())
+    })
   }
 
   /**
@@ -328,59 +349,138 @@ export class PartitionLog {
     next().then(this.startNextTask, this.startNextTask)
   }
 
-  private async appendNow(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
-    if (this.isClosed) throw new RangeError(`log ${this.directory} is closed`)
+  /**
+   * Appends every batch queued since the last turn as one group: each is validated and given its
+   * offsets in order, and the group goes to the segment in one write. Under load the queue grows
+   * while a write is in progress, so groups grow with it and the cost of a write (a syscall, and
+   * the kernel's throttling of dirty pages) is shared by many batches instead of capping the
+   * partition at one write per batch. A batch the log refuses fails alone; a disk error fails the
+   * whole group (nothing of it is acknowledged).
+   */
+  private async appendQueued(): Promise<void> {
+    const queued = this.queuedAppends.splice(0, this.queuedAppends.length)
+    let group: PendingAppend[] = []
+    let groupBytes = 0
+    for (let index = 0; index < queued.length; index++) {
+      const item = queued[index]!
+      const refusal = this.refusal(item.batch)
+      if (refusal !== undefined) {
+        item.resolve(refusal)
+        continue
+      }
+      const offsetDelta = BigInt(item.batch.readInt32BE(LAST_OFFSET_DELTA_OFFSET))
+      const isNewEpoch = item.leaderEpoch >= 0 && (this.epochs.latestEpoch === undefined || item.leaderEpoch > this.epochs.latestEpoch)
+      // A group shares one segment and one leader epoch: what is gathered is written first.
+      if (group.length > 0) {
+        const active = this.activeSegment
+        const isRollDue = this.needsRoll(active, item.batch.length, group[group.length - 1]!.lastOffset + 1n + offsetDelta, groupBytes)
+        if (isRollDue || isNewEpoch) {
+          if (!(await this.writeGroup(group))) return this.failAll(queued.slice(index))
+          group = []
+          groupBytes = 0
+        }
+      }
+      const baseOffset = group.length === 0 ? this.endOffset : group[group.length - 1]!.lastOffset + 1n
+      const lastOffset = baseOffset + offsetDelta
+      try {
+        // Kafka records a new epoch's start offset durably before the epoch's first batch.
+        if (isNewEpoch && this.epochs.assign(item.leaderEpoch, baseOffset)) await this.writeEpochCheckpoint()
+        if (group.length === 0) {
+          const active = this.activeSegment
+          if (!active.areIndexesLoaded || this.needsRoll(active, item.batch.length, lastOffset, 0)) await this.maybeRoll(item.batch.length, lastOffset)
+        }
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error
+        this.goOffline(error)
+        return this.failAll(queued.slice(index))
+      }
+      this.patchForAppend(item, baseOffset, lastOffset)
+      group.push(item)
+      groupBytes += item.batch.length
+    }
+    if (group.length > 0) await this.writeGroup(group)
+  }
+
+  /** Why the log refuses a batch before anything is written (CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, storage). */
+  private refusal(batch: Buffer): AppendResult | undefined {
     if (this.offlineError !== undefined) return { ok: false, problem: 'storage', reason: this.offlineError.message, error: this.offlineError }
     const config = this.currentConfig
     if (batch.length > config.maxMessageBytes) {
       return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
     }
     const fault = checkRecordBatch(batch)
-    if (fault !== undefined) return { ok: false, problem: fault.problem, reason: fault.reason }
-    // Only these header fields matter here: read directly, without building the whole header.
-    const lastOffsetDelta = batch.readInt32BE(LAST_OFFSET_DELTA_OFFSET)
-    const recordCount = batch.readInt32BE(RECORD_COUNT_OFFSET)
-    const baseOffset = this.endOffset
-    const lastOffset = baseOffset + BigInt(lastOffsetDelta)
+    return fault === undefined ? undefined : { ok: false, problem: fault.problem, reason: fault.reason }
+  }
+
+  /** Assigns the batch its offsets, leader epoch and (under LogAppendTime) timestamp, in place. */
+  private patchForAppend(item: PendingAppend, baseOffset: bigint, lastOffset: bigint): void {
+    const { batch } = item
     setBaseOffset(batch, baseOffset)
-    setPartitionLeaderEpoch(batch, leaderEpoch)
-    const isNewEpoch = leaderEpoch >= 0 && (this.epochs.latestEpoch === undefined || leaderEpoch > this.epochs.latestEpoch)
-    let logAppendTime = -1n
-    let maxTimestamp = batch.readBigInt64BE(MAX_TIMESTAMP_OFFSET)
-    if (config.messageTimestampType === 'LogAppendTime') {
-      logAppendTime = BigInt(this.options.clock.nowMs())
-      maxTimestamp = logAppendTime
-      setMaxTimestamp(batch, TimestampType.LOG_APPEND_TIME, logAppendTime)
+    setPartitionLeaderEpoch(batch, item.leaderEpoch)
+    item.baseOffset = baseOffset
+    item.lastOffset = lastOffset
+    item.maxTimestamp = batch.readBigInt64BE(MAX_TIMESTAMP_OFFSET)
+    if (this.currentConfig.messageTimestampType === 'LogAppendTime') {
+      item.logAppendTime = BigInt(this.options.clock.nowMs())
+      item.maxTimestamp = item.logAppendTime
+      setMaxTimestamp(batch, TimestampType.LOG_APPEND_TIME, item.logAppendTime)
     }
+  }
+
+  /**
+   * Writes a group (offsets assigned from the log end) to the active segment in one write, moves
+   * the log end past it and, with flush.messages reached, fsyncs before answering. Returns false
+   * (every item answered with the storage error) when the disk failed.
+   */
+  private async writeGroup(group: PendingAppend[]): Promise<boolean> {
+    const segment = this.activeSegment
+    const sizeBefore = segment.sizeBytes
     try {
-      // Kafka records a new epoch's start offset durably before the epoch's first batch.
-      if (isNewEpoch && this.epochs.assign(leaderEpoch, baseOffset)) await this.writeEpochCheckpoint()
-      const active = this.activeSegment
-      const segment = active.areIndexesLoaded && !this.needsRoll(active, batch.length, lastOffset) ? active : await this.maybeRoll(batch.length, lastOffset)
-      const sizeBefore = segment.sizeBytes
       try {
-        await segment.append(batch, baseOffset, lastOffset, maxTimestamp)
+        await segment.appendBatches(group.map(({ batch, baseOffset, lastOffset, maxTimestamp }) => ({ batch, baseOffset, lastOffset, maxTimestamp })))
       } catch (error) {
-        // Cut any partial batch; if even that fails, recovery cuts it at the next start (the log
+        // Cut any partial write; if even that fails, recovery cuts it at the next start (the log
         // goes offline below either way, so nothing is appended after it meanwhile).
         await segment.truncateToSize(sizeBefore).catch((truncateError: unknown) => {
           if (!(truncateError instanceof StorageError)) throw truncateError
         })
         throw error
       }
-      this.endOffset = lastOffset + 1n
-      this.unflushedRecords += recordCount
+      const last = group[group.length - 1]!
+      this.endOffset = last.lastOffset + 1n
+      for (const item of group) this.unflushedRecords += item.batch.readInt32BE(RECORD_COUNT_OFFSET)
       this.oldestUnflushedAppendMs ??= this.options.clock.nowMs()
-      if (this.unflushedRecords >= config.flushMessages) await this.flush()
+      if (this.unflushedRecords >= this.currentConfig.flushMessages) await this.flush()
     } catch (error) {
       if (!(error instanceof StorageError)) throw error
-      // As Kafka takes the log dir offline: after a failed write or fsync the kernel may have
-      // dropped dirty pages, so a later success could not prove anything durable.
-      this.markOffline(error)
-      this.options.onStorageError?.(error)
-      return { ok: false, problem: 'storage', reason: error.message, error }
+      this.goOffline(error)
+      for (const item of group) item.resolve({ ok: false, problem: 'storage', reason: error.message, error })
+      return false
     }
-    return { ok: true, baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset, recordCount }
+    for (const item of group) {
+      item.resolve({
+        ok: true, baseOffset: item.baseOffset, lastOffset: item.lastOffset, logAppendTime: item.logAppendTime,
+        logStartOffset: this.startOffset, recordCount: item.batch.readInt32BE(RECORD_COUNT_OFFSET),
+      })
+    }
+    return true
+  }
+
+  /**
+   * As Kafka takes the log dir offline: after a failed write or fsync the kernel may have dropped
+   * dirty pages, so a later success could not prove anything durable.
+   */
+  private goOffline(error: StorageError): void {
+    this.markOffline(error)
+    this.options.onStorageError?.(error)
+  }
+
+  /** Answers appends that can no longer be written (the log went offline). */
+  private failAll(items: readonly PendingAppend[]): void {
+    for (const item of items) {
+      const refusal = this.refusal(item.batch)
+      if (refusal !== undefined) item.resolve(refusal)
+    }
   }
 
   /** Rolls to a new segment when the batch would not fit, the segment is old, or its index is full. */
@@ -390,13 +490,17 @@ export class PartitionLog {
     return this.needsRoll(segment, batchBytes, lastOffset) ? this.roll() : segment
   }
 
-  /** Kafka's roll conditions: the batch would not fit, the segment is old, its index or offset range is full. */
-  private needsRoll(segment: LogSegment, batchBytes: number, lastOffset: bigint): boolean {
-    if (segment.sizeBytes === 0) return false
+  /**
+   * Kafka's roll conditions: the batch would not fit, the segment is old, its index or offset range
+   * is full. `pendingBytes` are batches of the same group not yet written to the segment.
+   */
+  private needsRoll(segment: LogSegment, batchBytes: number, lastOffset: bigint, pendingBytes = 0): boolean {
+    const sizeBytes = segment.sizeBytes + pendingBytes
+    if (sizeBytes === 0) return false
     const config = this.currentConfig
     const ageMs = this.options.clock.nowMs() - segment.createdAtMs
     return (
-      segment.sizeBytes + batchBytes > config.segmentBytes ||
+      sizeBytes + batchBytes > config.segmentBytes ||
       ageMs > config.segmentMs - this.rollJitterOf(segment, config) ||
       segment.isIndexFull ||
       lastOffset - segment.baseOffset > MAX_OFFSETS_PER_SEGMENT
@@ -424,17 +528,30 @@ export class PartitionLog {
     await previous.onRoll()
     const isFlushedNow = isCompacted(this.currentConfig)
     if (isFlushedNow) await previous.flush()
+    // The directory fsync is left to the flush too (as Kafka's LocalLog.flush does it): it is a
+    // journal commit, which waits for the writeback of everything written before it.
     const segment = await LogSegment.create(
       this.options.storage,
       this.directory,
       this.endOffset,
       { indexIntervalBytes: this.currentConfig.indexIntervalBytes, maxIndexBytes: this.currentConfig.segmentIndexBytes },
       this.options.clock.nowMs(),
+      '',
+      isFlushedNow,
     )
+    if (!isFlushedNow) this.unsyncedDirectoryChanges++
     this.segments.push(segment)
     if (isFlushedNow) this.markFlushed(segment.baseOffset)
     else this.rolledUnflushed.push({ segment: previous, upToOffset: segment.baseOffset, dueMs: this.options.clock.nowMs() + ROLLED_SEGMENT_FLUSH_DELAY_MS })
     return segment
+  }
+
+  /** fsyncs the log's directory when segments were created without it (see roll). */
+  private async syncDirectoryIfChanged(): Promise<void> {
+    const changes = this.unsyncedDirectoryChanges
+    if (changes === this.syncedDirectoryChanges) return
+    await this.options.storage.syncDirectory(this.directory)
+    if (changes > this.syncedDirectoryChanges) this.syncedDirectoryChanges = changes
   }
 
   /** True when a rolled segment waits for its fsync and its delay has passed (the manager's flush job). */
@@ -456,6 +573,8 @@ export class PartitionLog {
       for (const { segment, upToOffset } of batch) {
         if (this.offlineError !== undefined || this.isClosed) return
         try {
+          // The segment's own directory entry was left unsynced at its creation.
+          await this.syncDirectoryIfChanged()
           if (this.segments.includes(segment)) await segment.flush()
           this.markFlushed(upToOffset)
         } catch (error) {
@@ -492,6 +611,7 @@ export class PartitionLog {
   async flush(): Promise<void> {
     if (this.isEpochCheckpointStale) await this.writeEpochCheckpoint()
     const target = this.endOffset
+    await this.syncDirectoryIfChanged()
     // Every segment is fsync'd below, so the rolled ones waiting for theirs are covered too.
     this.rolledUnflushed.length = 0
     for (let index = 0; index < this.segments.length; index++) {

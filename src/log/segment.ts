@@ -25,6 +25,14 @@ export interface FileSlice {
   readonly sizeBytes: number
 }
 
+/** A batch to append, with the offsets the log gave it and its largest timestamp. */
+export interface AppendedBatch {
+  readonly batch: Buffer
+  readonly baseOffset: bigint
+  readonly lastOffset: bigint
+  readonly maxTimestamp: bigint
+}
+
 export interface SegmentOptions {
   readonly indexIntervalBytes: number
   readonly maxIndexBytes: number
@@ -67,7 +75,11 @@ export class LogSegment {
    * its output as `<base>.log.cleaned` (cleaner-swap.ts), closes it and renames it into place; a
    * segment with a suffix is only ever appended to, flushed and closed, never deleted through it.
    */
-  static async create(storage: Storage, directory: string, baseOffset: bigint, options: SegmentOptions, nowMs: number, fileSuffix = ''): Promise<LogSegment> {
+  /**
+   * Creates an empty segment. Its directory entries are fsync'd unless `isDirectorySynced` is
+   * false: the caller then syncs the directory before it counts anything in the segment durable.
+   */
+  static async create(storage: Storage, directory: string, baseOffset: bigint, options: SegmentOptions, nowMs: number, fileSuffix = '', isDirectorySynced = true): Promise<LogSegment> {
     const file = await storage.open(join(directory, segmentFileName(baseOffset, LOG_SUFFIX) + fileSuffix), 'readWrite')
     await file.truncate(0)
     const segment = LogSegment.build(storage, directory, baseOffset, file, 0, options, nowMs, fileSuffix)
@@ -76,8 +88,8 @@ export class LogSegment {
     )
     await segment.indexesLoaded
     segment.isLoaded = true
-    // The new files' directory entries must be durable before data in them is acknowledged.
-    await storage.syncDirectory(directory)
+    // The new files' directory entries must be durable before data in them is counted durable.
+    if (isDirectorySynced) await storage.syncDirectory(directory)
     return segment
   }
 
@@ -137,22 +149,31 @@ export class LogSegment {
    * segment is unchanged (the caller truncates any partial bytes with `truncateToSize`).
    */
   append(batch: Buffer, baseOffset: bigint, lastOffset: bigint, maxTimestamp: bigint): Promise<void> {
-    if (!this.isLoaded) return this.loadIndexes().then(() => this.append(batch, baseOffset, lastOffset, maxTimestamp))
-    const position = this.size
+    return this.appendBatches([{ batch, baseOffset, lastOffset, maxTimestamp }])
+  }
+
+  /** Appends batches (offsets already assigned, in order) at the end of the file in one write, then indexes them. */
+  appendBatches(batches: readonly AppendedBatch[]): Promise<void> {
+    if (!this.isLoaded) return this.loadIndexes().then(() => this.appendBatches(batches))
+    const start = this.size
     // State changes only once the bytes are written: a failed write leaves the segment as it was.
-    return this.file.write([batch], position).then(() => {
-      this.size = position + batch.length
-      // Kafka's offsetOfMaxTimestamp for a batch is its last offset (the record's own offset needs a decode).
-      if (maxTimestamp > this.maxTimestamp) {
-        this.maxTimestamp = maxTimestamp
-        this.offsetOfMaxTimestamp = lastOffset
+    return this.file.write(batches.map(({ batch }) => batch), start).then(() => {
+      let position = start
+      for (const { batch, baseOffset, lastOffset, maxTimestamp } of batches) {
+        // Kafka's offsetOfMaxTimestamp for a batch is its last offset (the record's own offset needs a decode).
+        if (maxTimestamp > this.maxTimestamp) {
+          this.maxTimestamp = maxTimestamp
+          this.offsetOfMaxTimestamp = lastOffset
+        }
+        if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
+          this.offsetIndex.append(baseOffset, position, { sizeBytes: batch.length, lastOffsetDelta: Number(lastOffset - baseOffset), maxTimestamp })
+          this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+          this.bytesSinceLastIndexEntry = 0
+        }
+        this.bytesSinceLastIndexEntry += batch.length
+        position += batch.length
       }
-      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-        this.offsetIndex.append(baseOffset, position, { sizeBytes: batch.length, lastOffsetDelta: Number(lastOffset - baseOffset), maxTimestamp })
-        this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
-        this.bytesSinceLastIndexEntry = 0
-      }
-      this.bytesSinceLastIndexEntry += batch.length
+      this.size = position
     })
   }
 

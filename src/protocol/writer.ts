@@ -4,6 +4,7 @@
  * Fetch response goes to the socket as a list of chunks (`socket.cork()` + writes, or `writev`).
  * A writer is used once: the chunks it returns share its memory.
  */
+import type { RecordBytes } from './record-bytes.js'
 export class Writer {
   /** Byte fields at least this long are referenced rather than copied. */
   static readonly REFERENCE_THRESHOLD_BYTES = 1024
@@ -165,6 +166,29 @@ export class Writer {
   compactNullableBytes(value: Buffer | null): void {
     if (value === null) this.unsignedVarint(0)
     else this.compactBytes(value)
+  }
+
+  /** A `records` field: like bytes, but chunks are written one after another (referenced when large). */
+  records(value: RecordBytes): void {
+    if (Buffer.isBuffer(value)) return this.bytes(value)
+    this.int32(value.length)
+    for (const chunk of value.chunks) this.raw(chunk)
+  }
+
+  nullableRecords(value: RecordBytes | null): void {
+    if (value === null) this.int32(-1)
+    else this.records(value)
+  }
+
+  compactRecords(value: RecordBytes): void {
+    if (Buffer.isBuffer(value)) return this.compactBytes(value)
+    this.unsignedVarint(value.length + 1)
+    for (const chunk of value.chunks) this.raw(chunk)
+  }
+
+  compactNullableRecords(value: RecordBytes | null): void {
+    if (value === null) this.unsignedVarint(0)
+    else this.compactRecords(value)
   }
 
   arrayLength(count: number | null): void {

@@ -13,6 +13,7 @@ import { topicPartitionKey } from '../log/topic-partition.js'
 import type { MetadataChanges } from '../metadata/delta.js'
 import type { MetadataImage, PartitionRegistration } from '../metadata/image.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { RecordChunks, type RecordBytes } from '../protocol/record-bytes.js'
 import { Partition, type PartitionAppendResult } from './partition.js'
 import { RecentBatches, RecentBatchesBudget } from './recent-batches.js'
 
@@ -64,7 +65,7 @@ export interface FetchPartitionResult {
   readonly lastStableOffset: bigint
   readonly logStartOffset: bigint
   /** Whole batches (the last may be cut at the size limit, as Kafka's are), empty when none. */
-  readonly records: Buffer
+  readonly records: RecordBytes
 }
 
 export interface ListOffsetResult {
@@ -258,7 +259,8 @@ export class ReplicaManager {
       ? partition.recentBatches?.read(request.fetchOffset, maxOffset, maxBytes, isFirstWithData)
       : undefined
     if (cached !== undefined) {
-      const records = cached.length === 0 ? NO_RECORDS : cached.length === 1 ? cached[0]! : Buffer.concat(cached)
+      // Several batches go out as they are, without being joined into a new buffer.
+      const records = cached.length === 0 ? NO_RECORDS : cached.length === 1 ? cached[0]! : new RecordChunks(cached)
       return { topic, partition: partitionIndex, errorCode: ErrorCode.NONE, records, highWatermark, lastStableOffset, logStartOffset: log.logStartOffset }
     }
     const read = await log.read(request.fetchOffset, maxBytes, { maxOffset, isMinOneBatch: isFirstWithData })

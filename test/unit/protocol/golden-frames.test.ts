@@ -25,6 +25,7 @@ import type { SyncGroupRequest } from '../../../src/protocol/generated/apis/sync
 import { readRecords } from '../../../src/protocol/read-records.js'
 import { ATTRIBUTES_OFFSET, RECORDS_OFFSET, splitRecordBatches, validateRecordBatch } from '../../../src/protocol/record-batch.js'
 import { GOLDEN_CLIENTS, listGoldenFiles, readGoldenFrame, readGoldenManifest, type GoldenClient, type Manifest, type ManifestFrame } from '../../helpers/golden-frames.js'
+import { recordBytesAsBuffer } from '../../../src/protocol/record-bytes.js'
 
 interface ClientFacts {
   /** ApiVersions version, and the software name and version it carries (v3+). */
@@ -209,7 +210,7 @@ describe('golden frames from real clients', () => {
           const records = topic.partitionData[0]!.records
           assert.ok(records !== null, `${entry.file} has null records`)
 
-          const split = splitRecordBatches(records)
+          const split = splitRecordBatches(recordBytesAsBuffer(records))
           assert.equal(split.partialBytes, 0)
           assert.equal(split.batches.length, 1, `${entry.file} carries one batch`)
           const batch = split.batches[0]!

@@ -15,6 +15,7 @@ import { IsolationLevel, type FetchParams, type FetchPartitionRequest, type Fetc
 import { testBatch } from '../../helpers/log-fixtures.js'
 import { partition, topic } from '../../helpers/metadata-records.js'
 import { NODE_ID, replay, scope, startReplicas, topicIdOf, type Scope } from '../../helpers/replicas.js'
+import { recordBytesAsBuffer, type RecordBytes } from '../../../src/protocol/record-bytes.js'
 
 const ORDERS = topicIdOf(1)
 const REPLICATED = topicIdOf(2)
@@ -72,8 +73,8 @@ function only(results: FetchPartitionResult[]): FetchPartitionResult {
   return results[0]!
 }
 
-function baseOffsets(records: Buffer): bigint[] {
-  return splitRecordBatches(records).batches.map((batch) => readRecordBatchHeader(batch).baseOffset)
+function baseOffsets(records: RecordBytes): bigint[] {
+  return splitRecordBatches(recordBytesAsBuffer(records)).batches.map((batch) => readRecordBatchHeader(batch).baseOffset)
 }
 
 /** Resolves with `promise`'s value, or with 'not woken' after `boundMs` (a generous bound, far beyond a wake-up). */
@@ -249,7 +250,7 @@ describe('ReplicaManager.fetch', () => {
     await replicas.appendRecords(image, 'orders', 0, second, 1, 1000)
     const all = only(await replicas.fetch(() => image, fetchParams([fetchRequest('orders', 0, 0n)])))
     assert.equal(all.errorCode, ErrorCode.NONE)
-    assert.deepEqual(all.records, Buffer.concat([first, second]), 'the bytes as stored (offsets assigned in place)')
+    assert.deepEqual(recordBytesAsBuffer(all.records), Buffer.concat([first, second]), 'the bytes as stored (offsets assigned in place)')
     assert.deepEqual(baseOffsets(all.records), [0n, 2n])
     assert.equal(all.highWatermark, 5n)
     assert.equal(all.lastStableOffset, 5n)
@@ -275,7 +276,7 @@ describe('ReplicaManager.fetch', () => {
     for (const offset of [0n, 2n, 3n, 5n]) {
       const fromMemory = only(await cached.replicas.fetch(() => cached.image, fetchParams([fetchRequest('orders', 0, offset)])))
       const fromLog = only(await evicted.replicas.fetch(() => evicted.image, fetchParams([fetchRequest('orders', 0, offset)])))
-      assert.deepEqual(fromMemory, fromLog, `fetch at ${offset}`)
+      assert.deepEqual({ ...fromMemory, records: recordBytesAsBuffer(fromMemory.records) }, fromLog, `fetch at ${offset}`)
     }
   })
 
@@ -310,11 +311,11 @@ describe('ReplicaManager.fetch', () => {
     await replicas.appendInternal(image, '__consumer_offsets', 0, testBatch('d'), 1000)
     const limited = await replicas.fetch(() => image, fetchParams([fetchRequest('orders', 0, 0n), fetchRequest('__consumer_offsets', 0, 0n)], { maxBytes: 10 }))
     assert.deepEqual(limited.map(({ errorCode }) => errorCode), [ErrorCode.NONE, ErrorCode.NONE])
-    assert.deepEqual(limited[0]!.records, first, 'one whole batch over the limit')
+    assert.deepEqual(recordBytesAsBuffer(limited[0]!.records), first, 'one whole batch over the limit')
     assert.equal(limited[1]!.records.length, 0, 'nothing left for the second partition')
 
     const byPartition = await replicas.fetch(() => image, fetchParams([fetchRequest('orders', 0, 0n, { partitionMaxBytes: 10 })]))
-    assert.deepEqual(only(byPartition).records, first, 'partitionMaxBytes too')
+    assert.deepEqual(recordBytesAsBuffer(only(byPartition).records), first, 'partitionMaxBytes too')
 
     const roomForBoth = await replicas.fetch(() => image, fetchParams([fetchRequest('orders', 0, 0n), fetchRequest('__consumer_offsets', 0, 0n)], { maxBytes: 1 << 20 }))
     assert.deepEqual(roomForBoth.map(({ records }) => baseOffsets(records)), [[0n, 2n], [0n]])
@@ -337,7 +338,7 @@ describe('ReplicaManager.fetch', () => {
     assert.equal((await replicas.appendRecords(image, 'orders', 0, batch, 1, 1000)).errorCode, ErrorCode.NONE)
     const woken = await raceWake(parked, 4000)
     assert.ok(woken !== 'not woken', 'the append wakes the fetch; only its 5 s wait would end it otherwise')
-    assert.deepEqual(only(woken).records, batch)
+    assert.deepEqual(recordBytesAsBuffer(only(woken).records), batch)
   })
 
   it('returns empty after maxWaitMs when nothing arrives', async (t) => {

@@ -52,7 +52,7 @@ async function buildSample(t: { after: (fn: () => void) => void }): Promise<{ sa
   mkdirSync(join(dir, 'protocol', 'metadata'))
   writeFileSync(join(dir, 'protocol', 'apis', 'sample.json'), JSON.stringify(SAMPLE_API))
   cpSync(repoPath('protocol', 'headers.json'), join(dir, 'protocol', 'headers.json'))
-  for (const file of ['reader.ts', 'writer.ts', 'codec-support.ts', 'protocol-decode-error.ts']) {
+  for (const file of ['reader.ts', 'writer.ts', 'record-bytes.ts', 'codec-support.ts', 'protocol-decode-error.ts']) {
     cpSync(repoPath('src', 'protocol', file), join(dir, 'src', 'protocol', file))
   }
   cpSync(repoPath('src', 'errors.ts'), join(dir, 'src', 'errors.ts'))
