@@ -26,6 +26,7 @@ import { LAST_OFFSET_DELTA_OFFSET, MAGIC_OFFSET, MAGIC_V2, RECORD_BATCH_HEADER_S
 import { ADVERTISED_VERSIONS } from './advertised-versions.js'
 import { LATEST_TIMESTAMP } from '../../src/log/partition-log.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
+import { recordBytesAsBuffer } from '../../src/protocol/record-bytes.js'
 
 /** Returned for a request that gets no response at all (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response')
@@ -207,7 +208,7 @@ export class CaptureBroker {
         name: topicData.name,
         partitionResponses: topicData.partitionData.map((partitionData) => {
           const log = topic.partitions[partitionData.index]
-          const baseOffset = log === undefined || partitionData.records === null ? -1n : appendBatches(log, partitionData.records)
+          const baseOffset = log === undefined || partitionData.records === null ? -1n : appendBatches(log, recordBytesAsBuffer(partitionData.records))
           return { ...defaultProduceResponsePartitionProduceResponse(), index: partitionData.index, errorCode: NONE, baseOffset, logStartOffset: 0n }
         }),
         unknownTaggedFields: undefined,

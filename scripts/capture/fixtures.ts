@@ -16,6 +16,7 @@ import { RECORD_BATCH_HEADER_SIZE, readRecordBatchHeader } from '../../src/proto
 import { kebabCase } from '../protocol-spec/names.js'
 import type { CapturedFrame } from './capture-server.js'
 import { CODECS, codecOfClientId, goldenRecords, type Codec, type GoldenRecord } from './golden-records.js'
+import { recordBytesAsBuffer } from '../../src/protocol/record-bytes.js'
 
 export interface ManifestFrame {
   readonly file: string
@@ -101,7 +102,7 @@ export function selectFrames(frames: readonly CapturedFrame[], problems: string[
 function firstBatchSummary(request: ProduceRequest): { codecBits: number; recordCount: number } | undefined {
   const records = request.topicData[0]?.partitionData[0]?.records
   if (records === undefined || records === null || records.length < RECORD_BATCH_HEADER_SIZE) return undefined
-  const header = readRecordBatchHeader(records)
+  const header = readRecordBatchHeader(recordBytesAsBuffer(records))
   return { codecBits: header.compression, recordCount: header.recordCount }
 }
 

@@ -64,8 +64,9 @@ function primitiveTsType(name: PrimitiveName): string {
     case 'string':
       return 'string'
     case 'bytes':
-    case 'records':
       return 'Buffer'
+    case 'records':
+      return 'RecordBytes'
   }
 }
 
@@ -146,9 +147,12 @@ const READ_PRIMITIVE: Record<PrimitiveName, string> = {
   string: 'string', bytes: 'bytes', records: 'bytes',
 }
 
-/** Reader/Writer method for a primitive, taking flexible and nullable encodings into account. */
-function primitiveMethod(name: PrimitiveName, isFlexible: boolean, isNullableHere: boolean): string {
-  const base = READ_PRIMITIVE[name]
+/**
+ * Reader/Writer method for a primitive, taking flexible and nullable encodings into account.
+ * `records` are read as bytes but written with the writer's records methods, which also take chunks.
+ */
+function primitiveMethod(name: PrimitiveName, isFlexible: boolean, isNullableHere: boolean, direction: 'read' | 'write' = 'read'): string {
+  const base = direction === 'write' && name === 'records' ? 'records' : READ_PRIMITIVE[name]
   if (name !== 'string' && name !== 'bytes' && name !== 'records') return base
   const nullable = isNullableHere ? 'Nullable' : ''
   const capitalised = base.charAt(0).toUpperCase() + base.slice(1)
@@ -346,7 +350,7 @@ export class MessageEmitter {
     const checked = typeAllowsNull && !isNullableHere ? `(${value} ?? nullNotAllowed('${this.message.name}.${field.name}', ${ctx.version}))` : value
     switch (type.kind) {
       case 'primitive':
-        return [`${writer}.${primitiveMethod(type.name, isFlexible, isNullableHere)}(${checked})`]
+        return [`${writer}.${primitiveMethod(type.name, isFlexible, isNullableHere, 'write')}(${checked})`]
       case 'struct': {
         const encoder = this.encoderFor(type.struct, ctx)
         if (!isNullableHere) return [`${encoder}(${writer}, ${checked})`]

@@ -19,6 +19,7 @@ export function emitModule(messages: MessageDefinition[], root: string): string 
   const imports: string[] = []
   imports.push(`import type { Reader${uses('TaggedField') ? ', TaggedField' : ''} } from '${root}/reader.js'`)
   imports.push(`import type { Writer } from '${root}/writer.js'`)
+  if (uses('RecordBytes')) imports.push(`import type { RecordBytes } from '${root}/record-bytes.js'`)
   const support = SUPPORT_NAMES.filter(uses)
   if (support.length > 0) imports.push(`import { ${support.join(', ')} } from '${root}/codec-support.js'`)
   return `${imports.join('\n')}\n\n${code}`
