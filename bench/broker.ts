@@ -9,14 +9,26 @@
 //   npm run bench -- broker                 (about 1 GiB produced and consumed)
 //   npm run bench -- broker --scale 0.05    (or SLUICE_BENCH_SCALE=0.05: a quick smoke run)
 // Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { close, fdatasync, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import {
+  BenchError,
+  type BrokerProcess,
+  indent,
+  root,
+  secondsSince,
+  startBroker,
+  stopBroker,
+  stopChild,
+  Tail,
+  withTimeout,
+} from './support/broker-process.js'
 import { printTable, round } from './support/measure.js'
 
 const KIB = 1024
@@ -33,15 +45,9 @@ const FULL_E2E_SECONDS = 10
 const LIGHT_E2E_RATE = 1000
 const FULL_LIGHT_E2E_SECONDS = 5
 const LOOPBACK_MAX_SECONDS = 5
-const BROKER_START_TIMEOUT_MS = 15_000
-const BROKER_STOP_TIMEOUT_MS = 10_000
 const LOOPBACK_SINK = '--loopback-sink'
 
 const thisFile = fileURLToPath(import.meta.url)
-const root = join(dirname(thisFile), '..', '..')
-
-/** A failure the bench explains in one message (no stack): missing tools, a broker that does not start. */
-class BenchError extends Error {}
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -63,81 +69,6 @@ function readScale(argv: readonly string[]): number {
 
 const promised = <T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => run((error, value) => (error === null ? resolve(value) : reject(error))))
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Rejects with `what` when `promise` has not settled within `timeoutMs`. */
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BenchError(`${what}: no result within ${timeoutMs} ms`)), timeoutMs)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-const secondsSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9
-
-/** The last `limit` characters of a stream, kept as it flows so the pipe never fills. */
-class Tail {
-  private text = ''
-  constructor(private readonly limit = 4000) {}
-  append(chunk: Buffer | string): void {
-    this.text = (this.text + chunk.toString()).slice(-this.limit)
-  }
-  toString(): string {
-    return this.text.trimEnd()
-  }
-}
-
-const indent = (text: string): string => (text === '' ? '  (nothing)' : text.split('\n').map((line) => `  ${line}`).join('\n'))
-
-/** A free TCP port on 127.0.0.1, found by binding port 0. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no port from listen(0)')
-  return address.port
-}
-
-/** True when a TCP connection to the port succeeds within `timeoutMs`. */
-function canConnect(port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    const finish = (isOpen: boolean): void => {
-      socket.destroy()
-      resolve(isOpen)
-    }
-    socket.setTimeout(timeoutMs, () => finish(false))
-    socket.once('connect', () => finish(true))
-    socket.once('error', () => finish(false))
-  })
-}
-
-/** Sends SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`; false when it took SIGKILL. */
-async function stopChild(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  let isKilled = false
-  const timer = setTimeout(() => {
-    isKilled = true
-    child.kill('SIGKILL')
-  }, timeoutMs)
-  try {
-    await withTimeout(exited, timeoutMs + 5000, 'stopping a child process')
-  } finally {
-    clearTimeout(timer)
-  }
-  return !isKilled
-}
 
 // ---- the load generator ----------------------------------------------------------------------
 
@@ -307,67 +238,14 @@ function median(values: readonly number[]): number {
 
 // ---- the broker ------------------------------------------------------------------------------
 
-interface BrokerProcess {
-  readonly port: number
-  readonly bootstrap: string
-  readonly child: ChildProcess
-  readonly output: Tail
-}
-
 /**
- * Starts `sluice server` on free ports with `logDir`, and waits until a TCP connect succeeds and
- * a librdkafka producer gets Metadata, all within BROKER_START_TIMEOUT_MS.
+ * Starts `sluice server` (bench/support/broker-process.ts) and waits until a librdkafka producer
+ * gets Metadata, all within BROKER_START_TIMEOUT_MS.
  */
-async function startBroker(loadGenerator: string, logDir: string): Promise<BrokerProcess> {
-  const main = join(root, 'dist', 'src', 'main.js')
-  const port = await freePort()
-  const controllerPort = await freePort()
-  const args = [
-    main,
-    'server',
-    '--config',
-    join(root, 'config', 'server.properties'),
-    '--override',
-    `log.dirs=${logDir}`,
-    '--override',
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    '--override',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-  ]
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = new Tail(6000)
-  child.stdout.on('data', (chunk: Buffer) => output.append(chunk))
-  child.stderr.on('data', (chunk: Buffer) => output.append(chunk))
-  let spawnError: Error | undefined
-  child.once('error', (error) => (spawnError = error))
-  const broker = { port, bootstrap: `127.0.0.1:${port}`, child, output }
-  const failure = (reason: string): BenchError =>
-    new BenchError(`the broker did not start: ${reason}\n  command: node ${args.join(' ')}\n  its output ends:\n${indent(output.toString())}`)
-  const deadline = Date.now() + BROKER_START_TIMEOUT_MS
-  try {
-    for (;;) {
-      if (spawnError !== undefined) throw failure(spawnError.message)
-      if (child.exitCode !== null || child.signalCode !== null) throw failure(`it exited with ${child.exitCode ?? child.signalCode}`)
-      if (Date.now() > deadline) throw failure(`no connection to port ${port} within ${BROKER_START_TIMEOUT_MS / 1000} s`)
-      if (await canConnect(port, 500)) break
-      await sleep(100)
-    }
-    const left = (deadline - Date.now()) / 1000
-    try {
-      await runLoad(loadGenerator, ['metadata', broker.bootstrap], Math.max(2, left))
-    } catch (error) {
-      throw failure(`port ${port} accepts connections but Metadata failed: ${(error as Error).message}`)
-    }
-    return broker
-  } catch (error) {
-    await stopChild(child, 2000)
-    throw error
-  }
-}
-
-/** SIGTERM, then SIGKILL after BROKER_STOP_TIMEOUT_MS; true when the broker stopped on SIGTERM. */
-function stopBroker(broker: BrokerProcess): Promise<boolean> {
-  return stopChild(broker.child, BROKER_STOP_TIMEOUT_MS)
+function startBrokerWith(loadGenerator: string, logDir: string): Promise<BrokerProcess> {
+  return startBroker(logDir, async (broker, secondsLeft) => {
+    await runLoad(loadGenerator, ['metadata', broker.bootstrap], Math.max(2, secondsLeft))
+  })
 }
 
 // ---- the run ---------------------------------------------------------------------------------
@@ -395,7 +273,7 @@ async function main(argv: readonly string[]): Promise<void> {
     ]
 
     try {
-      broker = await startBroker(loadGenerator, logDir)
+      broker = await startBrokerWith(loadGenerator, logDir)
     } catch (error) {
       console.log('baselines measured before the broker failed to start:')
       printTable(['measure', 'value', 'ratio'], baselineRows)
