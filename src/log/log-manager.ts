@@ -21,6 +21,7 @@ import { applyRetention } from './retention.js'
 import type { Storage } from './storage.js'
 import { StorageError } from './storage-error.js'
 import { parseTopicPartition, topicPartitionKey, type TopicPartition } from './topic-partition.js'
+import { forEachBounded } from '../for-each-bounded.js'
 
 /** Kafka's marker of a clean shutdown in each log dir: its presence lets the next start skip recovery. */
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
@@ -389,11 +390,3 @@ function stringifyBigInts(value: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, typeof field === 'bigint' ? field.toString() : field]))
 }
 
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function forEachBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}

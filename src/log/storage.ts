@@ -1,7 +1,7 @@
 // The narrow file interface the log writes through. Production uses NodeStorage (node:fs); tests
 // substitute storage that fails a write or an fsync, or forgets unflushed bytes to model power loss
 // (test/helpers/memory-storage.ts). Nothing in src/log/ touches node:fs directly.
-import { close, closeSync, fdatasync, fstat, ftruncate, mkdir, open, openSync, read, readFile, readdir, rename, rm, stat, unlink, write, writev } from 'node:fs'
+import { constants as fsConstants, close, closeSync, fdatasync, fstat, ftruncate, mkdir, open, openSync, read, readFile, readdir, rename, rm, stat, unlink, write, writev } from 'node:fs'
 import { dirname } from 'node:path'
 import { StorageError } from './storage-error.js'
 
@@ -117,6 +117,9 @@ function skipBytes(chunks: readonly Buffer[], byteCount: number): Buffer[] {
   return rest
 }
 
+/** O_RDWR | O_CREAT: read and write, created when missing, never truncated; one open call. */
+const READ_WRITE_CREATE = fsConstants.O_RDWR | fsConstants.O_CREAT
+
 /** The real file system. */
 export class NodeStorage implements Storage {
   async open(path: string, mode: OpenMode): Promise<StorageFile> {
@@ -124,7 +127,7 @@ export class NodeStorage implements Storage {
     const fd =
       mode === 'read'
         ? await wrap<number>('open', path, (done) => open(path, 'r', done))
-        : await wrap<number>('open', path, (done) => open(path, 'r+', (error, fd) => (error?.code === 'ENOENT' ? open(path, 'w+', done) : done(error, fd))))
+        : await wrap<number>('open', path, (done) => open(path, READ_WRITE_CREATE, done))
     return new NodeStorageFile(path, fd)
   }
 

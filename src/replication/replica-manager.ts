@@ -16,6 +16,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { RecordChunks, type RecordBytes } from '../protocol/record-bytes.js'
 import { Partition, type PartitionAppendResult } from './partition.js'
 import { RecentBatches, RecentBatchesBudget } from './recent-batches.js'
+import { forEachBounded } from '../for-each-bounded.js'
 
 /** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1. */
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
@@ -24,6 +25,10 @@ export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as cons
 const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state'])
 
 const NO_RECORDS = Buffer.alloc(0)
+
+/** Partition logs opened, created or deleted at once when a metadata delta is applied. */
+const PARTITION_CHANGE_CONCURRENCY = 16
+
 
 export interface ReplicaManagerOptions {
   readonly nodeId: number
@@ -124,13 +129,15 @@ export class ReplicaManager {
     for (const topic of changes.topicsDeleted) {
       for (const partitionId of topic.partitions.keys()) await this.stopHosting(topic.name, partitionId)
     }
-    for (const change of changes.partitionsChanged) {
+    // Partitions are independent: a CreateTopics of many topics opens their logs side by side, so
+    // the file system's fsyncs of one partition overlap with the next one's (ext4 commits them together).
+    await forEachBounded(changes.partitionsChanged, PARTITION_CHANGE_CONCURRENCY, async (change) => {
       if (change.current.replicas.includes(this.options.nodeId)) {
         await this.hostPartition(change.topicName, change.topicId, change.partitionId, change.current, image)
       } else if (change.previous?.replicas.includes(this.options.nodeId) === true) {
         await this.stopHosting(change.topicName, change.partitionId)
       }
-    }
+    })
   }
 
   private async hostPartition(topic: string, topicId: string, partitionIndex: number, registration: PartitionRegistration, image: MetadataImage): Promise<void> {
