@@ -45,8 +45,8 @@ export function planPartitions(image: MetadataImage, spec: CreatePartitionsSpec)
       errorMessage: `Attempted to add ${additional} additional partition(s), but only ${spec.assignments.length} assignment(s) were specified.`,
     }
   }
-  // Kafka takes the replication factor from the topic's first partition.
-  const replicationFactor = topic.partitions.get(0)?.replicas.length ?? topic.partitions.values().next().value?.replicas.length ?? 0
+  // Kafka takes the replication factor from one existing partition; partition 0 always exists.
+  const replicationFactor = topic.partitions.get(0)?.replicas.length ?? 0
   const isActive = (id: number): boolean => {
     const broker = image.broker(id)
     return broker !== undefined && !broker.isFenced && !broker.isInControlledShutdown
@@ -66,18 +66,9 @@ export function planPartitions(image: MetadataImage, spec: CreatePartitionsSpec)
       placements.push({ replicas: [...assignment.brokerIds], isr })
     }
   } else {
-    const activeBrokers = [...image.cluster.brokers.values()].filter((broker) => isActive(broker.id)).map((broker) => broker.id).sort((a, b) => a - b)
-    if (replicationFactor > activeBrokers.length) {
-      return {
-        errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
-        errorMessage: `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} ` +
-          `cannot be reached because only ${activeBrokers.length} broker(s) are registered.`,
-      }
-    }
-    // Continue the round robin after the leader of the newest partition, so leaders keep spreading.
-    const lastLeader = topic.partitions.get(existing - 1)?.replicas[0]
-    const start = lastLeader === undefined ? existing : activeBrokers.indexOf(lastLeader) + 1
-    for (const replicas of assignReplicas(activeBrokers, additional, replicationFactor, start)) placements.push({ replicas, isr: replicas })
+    const placed = placeReplicas(image, topic.partitions.get(existing - 1)?.replicas[0], existing, additional, replicationFactor)
+    if ('errorMessage' in placed) return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: placed.errorMessage }
+    placements.push(...placed.map((replicas) => ({ replicas, isr: replicas.filter(isActive) })))
   }
   const records: MetadataRecord[] = placements.map(({ replicas, isr }, index) => ({
     type: 'PartitionRecord', version: 0, value: {
@@ -88,6 +79,29 @@ export function planPartitions(image: MetadataImage, spec: CreatePartitionsSpec)
     },
   }))
   return { records }
+}
+
+/**
+ * Round-robin placement in the spirit of Kafka's StripedReplicaPlacer without racks. Brokers in
+ * controlled shutdown are never used; fenced ones count toward the replication factor and fill
+ * follower slots only when too few brokers are unfenced, so every leader is unfenced. Kafka's
+ * createPartitions does not prefix the placer's message as createTopics does.
+ */
+function placeReplicas(image: MetadataImage, lastLeader: number | undefined, existing: number, additional: number, replicationFactor: number): number[][] | { errorMessage: string } {
+  const usable = [...image.cluster.brokers.values()].filter((broker) => !broker.isInControlledShutdown).sort((a, b) => a.id - b.id)
+  const unfenced = usable.filter((broker) => !broker.isFenced).map((broker) => broker.id)
+  if (unfenced.length === 0) return { errorMessage: 'All brokers are currently fenced.' }
+  if (replicationFactor > usable.length) {
+    return { errorMessage: `The target replication factor of ${replicationFactor} cannot be reached because only ${usable.length} broker(s) are registered.` }
+  }
+  // Continue the round robin after the leader of the newest partition, so leaders keep spreading.
+  const start = lastLeader === undefined ? existing : unfenced.indexOf(lastLeader) + 1
+  if (replicationFactor <= unfenced.length) return assignReplicas(unfenced, additional, replicationFactor, start)
+  const fenced = usable.filter((broker) => broker.isFenced).map((broker) => broker.id)
+  return Array.from({ length: additional }, (_, index) => {
+    const leader = unfenced[(start + index) % unfenced.length]!
+    return [leader, ...unfenced.filter((id) => id !== leader), ...fenced].slice(0, replicationFactor)
+  })
 }
 
 /** Kafka's validateManualPartitionAssignment: brokers are checked in ascending id order. */

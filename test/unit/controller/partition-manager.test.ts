@@ -81,11 +81,23 @@ describe('planPartitions', () => {
       invalid('All brokers specified in the manual partition assignment for partition 2 are fenced or in controlled shutdown.'))
   })
 
-  it('refuses placement with INVALID_REPLICATION_FACTOR when fewer brokers are live than the topic\'s replication factor', () => {
+  it('refuses placement with INVALID_REPLICATION_FACTOR and the placer\'s unprefixed messages', () => {
     const sparse = replay([registerBroker(1, 1n), unfence(1), topic('orders', ORDERS), partition(ORDERS, 0, [1, 2], 1)]).image
     assert.deepEqual(planPartitions(sparse, spec(2)), {
       errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
-      errorMessage: 'Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached because only 1 broker(s) are registered.',
+      errorMessage: 'The target replication factor of 2 cannot be reached because only 1 broker(s) are registered.',
     })
+    const allFenced = replay([registerBroker(1, 1n), topic('orders', ORDERS), partition(ORDERS, 0, [1], 1)]).image
+    assert.deepEqual(planPartitions(allFenced, spec(2)), { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: 'All brokers are currently fenced.' })
+  })
+
+  it('fills follower slots with fenced brokers when too few are unfenced, leaving them out of the ISR', () => {
+    const mixed = replay([
+      registerBroker(1, 1n), unfence(1), registerBroker(2, 1n), topic('orders', ORDERS), partition(ORDERS, 0, [1, 2], 1),
+    ]).image
+    const plan = planPartitions(mixed, spec(2))
+    assert.ok('records' in plan)
+    const value = plan.records[0]?.value as Extract<MetadataRecord, { type: 'PartitionRecord' }>['value']
+    assert.deepEqual([value.replicas, value.isr, value.leader], [[1, 2], [1], 1])
   })
 })
