@@ -9,6 +9,7 @@ import type { MetadataImage } from '../metadata/image.js'
 import { METADATA_VERSION_FEATURE } from '../metadata/image.js'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { planPartitions, type CreatePartitionsResult, type CreatePartitionsSpec } from './partition-manager.js'
 import { assignReplicas, createTopicRecords, randomKafkaUuid, removeTopicRecord } from './topic-records.js'
 
 /** metadata.version 3.9-IV0 (21), the level Kafka 3.9 formats a new cluster with. */
@@ -234,6 +235,37 @@ export class QuorumController {
       removed.add(topic.topicId)
       return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.NONE, errorMessage: null }
     })
+    if (records.length > 0) await this.options.commit(records)
+    return results
+  }
+
+  /**
+   * CreatePartitions: each topic is checked on its own and the valid ones are committed together
+   * unless `validateOnly`. A name given twice is refused once with INVALID_REQUEST, as Kafka's
+   * ControllerApis does; results keep the order of each name's first appearance.
+   */
+  async createPartitions(specs: readonly CreatePartitionsSpec[], validateOnly: boolean): Promise<CreatePartitionsResult[]> {
+    const image = this.options.image()
+    const counts = new Map<string, number>()
+    for (const spec of specs) counts.set(spec.name, (counts.get(spec.name) ?? 0) + 1)
+    const records: MetadataRecord[] = []
+    const results: CreatePartitionsResult[] = []
+    const answered = new Set<string>()
+    for (const spec of specs) {
+      if (answered.has(spec.name)) continue
+      answered.add(spec.name)
+      if ((counts.get(spec.name) ?? 0) > 1) {
+        results.push({ name: spec.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' })
+        continue
+      }
+      const plan = planPartitions(image, spec)
+      if ('errorCode' in plan) {
+        results.push({ name: spec.name, errorCode: plan.errorCode, errorMessage: plan.errorMessage })
+        continue
+      }
+      if (!validateOnly) records.push(...plan.records)
+      results.push({ name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null })
+    }
     if (records.length > 0) await this.options.commit(records)
     return results
   }

@@ -13,7 +13,14 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/genera
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/apis/find-coordinator.js'
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/apis/create-topics.js'
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/apis/delete-topics.js'
+import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../protocol/generated/apis/create-partitions.js'
+import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../protocol/generated/apis/delete-records.js'
+import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/apis/describe-cluster.js'
+import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from '../protocol/generated/apis/describe-log-dirs.js'
+import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../protocol/generated/apis/offset-for-leader-epoch.js'
 import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
+import type { CreatePartitionsResult, CreatePartitionsSpec } from '../controller/partition-manager.js'
+import type { LogManager } from '../log/log-manager.js'
 import type { MetadataImage } from '../metadata/image.js'
 import type { ReplicaManager } from '../replication/replica-manager.js'
 import type { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
@@ -33,6 +40,11 @@ export interface ApiMessages {
   [ApiKey.FIND_COORDINATOR]: { request: FindCoordinatorRequest; response: FindCoordinatorResponse }
   [ApiKey.CREATE_TOPICS]: { request: CreateTopicsRequest; response: CreateTopicsResponse }
   [ApiKey.DELETE_TOPICS]: { request: DeleteTopicsRequest; response: DeleteTopicsResponse }
+  [ApiKey.DELETE_RECORDS]: { request: DeleteRecordsRequest; response: DeleteRecordsResponse }
+  [ApiKey.OFFSET_FOR_LEADER_EPOCH]: { request: OffsetForLeaderEpochRequest; response: OffsetForLeaderEpochResponse }
+  [ApiKey.DESCRIBE_LOG_DIRS]: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse }
+  [ApiKey.CREATE_PARTITIONS]: { request: CreatePartitionsRequest; response: CreatePartitionsResponse }
+  [ApiKey.DESCRIBE_CLUSTER]: { request: DescribeClusterRequest; response: DescribeClusterResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
@@ -62,6 +74,8 @@ export interface BrokerServices {
   readonly isAutoTopicCreationEnabled?: boolean
   /** Committed offsets of the groups whose `__consumer_offsets` partitions this node leads; undefined until wired in. */
   readonly groupCoordinator?: OffsetCoordinator | undefined
+  /** The log dirs and their logs, for DescribeLogDirs; undefined until wired in. */
+  readonly logManager?: LogManager | undefined
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */
@@ -78,6 +92,11 @@ export interface TopicServices {
   createTopics(specs: readonly CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>
   /** DeleteTopics by name, or by id when the name is null (v6). */
   deleteTopics(topics: ReadonlyArray<{ readonly name: string | null; readonly topicId: string }>): Promise<DeleteTopicResult[]>
+  /**
+   * CreatePartitions: one result per distinct topic name, committed unless validateOnly. Optional
+   * until the node wires it in; the handler answers through requireService.
+   */
+  createPartitions?(specs: readonly CreatePartitionsSpec[], validateOnly: boolean): Promise<CreatePartitionsResult[]>
 }
 
 /** The cluster view the Metadata handler (and later DescribeCluster) reads. */

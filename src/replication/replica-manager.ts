@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { LogManager } from '../log/log-manager.js'
 import { readFully } from '../log/batch-scanner.js'
+import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/leader-epoch-checkpoint.js'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, type PartitionLog } from '../log/partition-log.js'
 import { readPartitionMetadata } from '../log/partition-metadata.js'
 import type { Storage } from '../log/storage.js'
@@ -79,6 +80,23 @@ export interface ListOffsetResult {
   readonly timestamp: bigint
   readonly leaderEpoch: number
 }
+
+export interface DeleteRecordsResult {
+  readonly errorCode: number
+  /** The log start offset after the deletion; -1 on an error. */
+  readonly lowWatermark: bigint
+}
+
+export interface EpochEndOffsetResult {
+  readonly errorCode: number
+  /** The largest epoch at or below the requested one, or -1 when the log knows none. */
+  readonly leaderEpoch: number
+  /** Where that epoch ends (the log end for the latest epoch), or -1. */
+  readonly endOffset: bigint
+}
+
+/** DeleteRecords' offset meaning "up to the high watermark" (Kafka's DeleteRecordsRequest.HIGH_WATERMARK). */
+export const DELETE_UP_TO_HIGH_WATERMARK = -1n
 
 type Lookup = { readonly partition: Partition } | { readonly errorCode: number }
 
@@ -347,6 +365,45 @@ export class ReplicaManager {
     for (const entry of log.leaderEpochs) if (entry.startOffset <= offset) leaderEpoch = entry.epoch
     if (leaderEpoch === -1 && offset >= log.logEndOffset) leaderEpoch = partition.leaderEpoch
     return { errorCode: ErrorCode.NONE, offset, timestamp, leaderEpoch }
+  }
+
+  /**
+   * DeleteRecords for one partition (Kafka's Partition.deleteRecordsOnLeader): moves the log start
+   * offset to `offset` (-1: the high watermark) on the leader and returns the new low watermark.
+   * With one replica in sync the leader's log start offset is the low watermark, so nothing waits.
+   */
+  deleteRecords(image: MetadataImage, topic: string, partitionIndex: number, offset: bigint): DeleteRecordsResult {
+    const failed = (errorCode: number): DeleteRecordsResult => ({ errorCode, lowWatermark: -1n })
+    // Kafka refuses internal topics here with InvalidTopicException.
+    if (INTERNAL_TOPICS.has(topic)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION)
+    const lookup = this.lookupLeader(image, topic, partitionIndex)
+    if ('errorCode' in lookup) return failed(lookup.errorCode)
+    const log = lookup.partition.log
+    // Only a log that deletes may lose records on request; a compact-only log refuses (Kafka's PolicyViolationException).
+    if (!log.config.cleanupPolicy.includes('delete')) return failed(ErrorCode.POLICY_VIOLATION)
+    const target = offset === DELETE_UP_TO_HIGH_WATERMARK ? log.highWatermark : offset
+    if (target < 0n || target > log.highWatermark) return failed(ErrorCode.OFFSET_OUT_OF_RANGE)
+    return { errorCode: ErrorCode.NONE, lowWatermark: log.advanceLogStartOffset(target) }
+  }
+
+  /**
+   * OffsetForLeaderEpoch for a client (Kafka's ReplicaManager.lastOffsetForLeaderEpoch, always
+   * from the leader): the end offset of `leaderEpoch` in this log. As in Kafka's Partition, the
+   * current leader epoch is checked before leadership, so a stale client learns it is fenced.
+   */
+  lastOffsetForLeaderEpoch(image: MetadataImage, topic: string, partitionIndex: number, currentLeaderEpoch: number, leaderEpoch: number): EpochEndOffsetResult {
+    const failed = (errorCode: number): EpochEndOffsetResult => ({ errorCode, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET })
+    const partition = this.partition(topic, partitionIndex)
+    if (partition === undefined) {
+      return failed(image.partition(topic, partitionIndex) === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    }
+    if (partition.log.isOffline) return failed(ErrorCode.KAFKA_STORAGE_ERROR)
+    const epochError = partition.checkLeaderEpoch(currentLeaderEpoch)
+    if (epochError !== ErrorCode.NONE) return failed(epochError)
+    if (!partition.isLeader) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    const found = partition.log.endOffsetForEpoch(leaderEpoch)
+    if (found.endOffset === UNDEFINED_EPOCH_OFFSET) return failed(ErrorCode.NONE)
+    return { errorCode: ErrorCode.NONE, leaderEpoch: found.epoch, endOffset: found.endOffset }
   }
 
   /** Wakes every parked fetch and ends acks=all waits: the broker is stopping. */
