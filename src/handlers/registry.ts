@@ -2,8 +2,12 @@
 // answer. Advertise only versions that are implemented and tested against a real client
 // (../../STYLE.md); the target set is "Minimum broker set" in kafka-protocol/CLIENTS.md.
 import { apiVersionsHandler } from './api-versions.js'
+import { createPartitionsHandler } from './create-partitions.js'
 import { createTopicsHandler } from './create-topics.js'
+import { deleteRecordsHandler } from './delete-records.js'
 import { deleteTopicsHandler } from './delete-topics.js'
+import { describeClusterHandler } from './describe-cluster.js'
+import { describeLogDirsHandler } from './describe-log-dirs.js'
 import { fetchHandler } from './fetch.js'
 import { findCoordinatorHandler } from './find-coordinator.js'
 import type { AdvertisedRange, Handler } from './handler.js'
@@ -11,6 +15,7 @@ import { listOffsetsHandler } from './list-offsets.js'
 import { metadataHandler } from './metadata.js'
 import { offsetCommitHandler } from './offset-commit.js'
 import { offsetFetchHandler } from './offset-fetch.js'
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js'
 import { produceHandler } from './produce.js'
 
 export interface HandlerRegistry {
@@ -32,6 +37,11 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
+  deleteRecordsHandler,
+  offsetForLeaderEpochHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  describeClusterHandler,
 ]
 
 /**

@@ -45,6 +45,11 @@ describe('ApiVersions', () => {
       { apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 3 },
       { apiKey: ApiKey.CREATE_TOPICS, minVersion: 2, maxVersion: 7 },
       { apiKey: ApiKey.DELETE_TOPICS, minVersion: 1, maxVersion: 6 },
+      { apiKey: ApiKey.DELETE_RECORDS, minVersion: 0, maxVersion: 2 },
+      { apiKey: ApiKey.OFFSET_FOR_LEADER_EPOCH, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.DESCRIBE_LOG_DIRS, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.CREATE_PARTITIONS, minVersion: 0, maxVersion: 3 },
+      { apiKey: ApiKey.DESCRIBE_CLUSTER, minVersion: 0, maxVersion: 1 },
     ])
     assert.equal(apiVersionsHandler.minVersion, 0)
     assert.equal(apiVersionsHandler.maxVersion, 3)
