@@ -9,6 +9,8 @@ import type { MetadataImage } from '../metadata/image.js'
 import { METADATA_VERSION_FEATURE } from '../metadata/image.js'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from './config-manager.js'
+import { planConfigChanges } from './config-manager.js'
 import { assignReplicas, createTopicRecords, randomKafkaUuid, removeTopicRecord } from './topic-records.js'
 
 /** metadata.version 3.9-IV0 (21), the level Kafka 3.9 formats a new cluster with. */
@@ -25,6 +27,8 @@ export interface ControllerOptions {
   readonly commit: (records: readonly MetadataRecord[]) => Promise<MetadataImage>
   readonly image: () => MetadataImage
   readonly defaults: TopicDefaults
+  /** server.properties as written (ParsedBrokerConfig.staticConfigs): what topics fall back to when configs are checked. */
+  readonly staticBrokerConfigs?: ReadonlyMap<string, string>
   readonly logger?: Logger
 }
 
@@ -234,6 +238,18 @@ export class QuorumController {
       removed.add(topic.topicId)
       return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.NONE, errorMessage: null }
     })
+    if (records.length > 0) await this.options.commit(records)
+    return results
+  }
+
+  /**
+   * AlterConfigs (legacy: the set replaces the resource's dynamic configs) and
+   * IncrementalAlterConfigs: each resource is checked on its own and the accepted ones are
+   * committed together as ConfigRecords unless `validateOnly`. Results keep the request's order.
+   */
+  async alterConfigs(resources: readonly AlterConfigsResourceRequest[], mode: AlterConfigsMode, validateOnly: boolean): Promise<AlterConfigsResourceResult[]> {
+    const context = { image: this.options.image(), nodeId: this.options.nodeId, staticConfigs: this.options.staticBrokerConfigs ?? new Map<string, string>() }
+    const { records, results } = planConfigChanges(context, resources, mode, validateOnly)
     if (records.length > 0) await this.options.commit(records)
     return results
   }

@@ -25,16 +25,21 @@ test('topicConfigError refuses a null value', () => {
   assert.equal(topicConfigError('compression.type', null), 'Null value not supported for topic configs: compression.type')
 })
 
-test('topicConfigError refuses invalid values in Kafka\'s words', () => {
-  const invalid: ReadonlyArray<[string, string]> = [
-    ['segment.bytes', 'abc'], ['segment.bytes', '13'], ['segment.bytes', '1.5'], ['segment.bytes', ''],
-    ['retention.ms', '-2'], ['retention.ms', '9223372036854775808'], ['segment.ms', '0'],
-    ['cleanup.policy', 'compact,archive'], ['message.timestamp.type', 'createtime'],
-    ['min.cleanable.dirty.ratio', '1.5'], ['preallocate', 'yes'], ['compression.type', 'brotli'],
-    ['min.insync.replicas', '0'], ['unclean.leader.election.enable', 'TRUE-ish'],
+test('topicConfigError refuses invalid values in Kafka\'s words, with the reason', () => {
+  const invalid: ReadonlyArray<[string, string, string]> = [
+    ['segment.bytes', 'abc', 'abc: Not a number of type INT'], ['segment.bytes', '13', '13: Value must be at least 14'],
+    ['segment.bytes', '1.5', '1.5: Not a number of type INT'], ['segment.bytes', '', ': Not a number of type INT'],
+    ['retention.ms', '-2', '-2: Value must be at least -1'], ['retention.ms', '9223372036854775808', '9223372036854775808: Not a number of type LONG'],
+    ['segment.ms', '0', '0: Value must be at least 1'],
+    ['cleanup.policy', 'compact,archive', 'archive: String must be one of: compact, delete'],
+    ['message.timestamp.type', 'createtime', 'createtime: String must be one of: CreateTime, LogAppendTime'],
+    ['min.cleanable.dirty.ratio', '1.5', '1.5: Value must be no more than 1'], ['preallocate', 'yes', 'yes: Expected value to be either true or false'],
+    ['compression.type', 'brotli', 'brotli: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer'],
+    ['min.insync.replicas', '0', '0: Value must be at least 1'], ['unclean.leader.election.enable', 'TRUE-ish', 'TRUE-ish: Expected value to be either true or false'],
   ]
-  for (const [name, value] of invalid) {
-    assert.equal(topicConfigError(name, value), `Invalid value ${value} for configuration ${name}`, `${name}=${value}`)
+  for (const [name, value, reason] of invalid) {
+    const colon = reason.indexOf(': ')
+    assert.equal(topicConfigError(name, value), `Invalid value ${reason.slice(0, colon)} for configuration ${name}: ${reason.slice(colon + 2)}`, `${name}=${value}`)
   }
 })
 
