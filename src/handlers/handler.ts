@@ -13,6 +13,10 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/genera
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/apis/find-coordinator.js'
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/apis/create-topics.js'
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/apis/delete-topics.js'
+import type { DescribeConfigsRequest, DescribeConfigsResponse } from '../protocol/generated/apis/describe-configs.js'
+import type { AlterConfigsRequest, AlterConfigsResponse } from '../protocol/generated/apis/alter-configs.js'
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/apis/incremental-alter-configs.js'
+import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from '../controller/config-manager.js'
 import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
 import type { MetadataImage } from '../metadata/image.js'
 import type { ReplicaManager } from '../replication/replica-manager.js'
@@ -33,6 +37,9 @@ export interface ApiMessages {
   [ApiKey.FIND_COORDINATOR]: { request: FindCoordinatorRequest; response: FindCoordinatorResponse }
   [ApiKey.CREATE_TOPICS]: { request: CreateTopicsRequest; response: CreateTopicsResponse }
   [ApiKey.DELETE_TOPICS]: { request: DeleteTopicsRequest; response: DeleteTopicsResponse }
+  [ApiKey.DESCRIBE_CONFIGS]: { request: DescribeConfigsRequest; response: DescribeConfigsResponse }
+  [ApiKey.ALTER_CONFIGS]: { request: AlterConfigsRequest; response: AlterConfigsResponse }
+  [ApiKey.INCREMENTAL_ALTER_CONFIGS]: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
@@ -62,6 +69,20 @@ export interface BrokerServices {
   readonly isAutoTopicCreationEnabled?: boolean
   /** Committed offsets of the groups whose `__consumer_offsets` partitions this node leads; undefined until wired in. */
   readonly groupCoordinator?: OffsetCoordinator | undefined
+  /** DescribeConfigs, AlterConfigs and IncrementalAlterConfigs; undefined until the node wires its controller in. */
+  readonly configs?: ConfigServices | undefined
+}
+
+/** What the config APIs need beyond the metadata image. */
+export interface ConfigServices {
+  /** server.properties and --override as written (ParsedBrokerConfig.staticConfigs): the STATIC_BROKER_CONFIG layer. */
+  readonly staticBrokerConfigs: ReadonlyMap<string, string>
+  /**
+   * Checks and commits config changes through the controller (QuorumController.alterConfigs): one
+   * result per resource, in order, with Kafka's error code and message; nothing is committed when
+   * validateOnly.
+   */
+  alterConfigs(resources: readonly AlterConfigsResourceRequest[], mode: AlterConfigsMode, validateOnly: boolean): Promise<AlterConfigsResourceResult[]>
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */

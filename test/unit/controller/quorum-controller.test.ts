@@ -271,9 +271,9 @@ test('an unknown config name or an invalid config value fails with INVALID_CONFI
   ], false)
   assert.deepEqual(results.map(({ errorCode, errorMessage }) => ({ errorCode, errorMessage })), [
     { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Unknown topic config name: no.such.config' },
-    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value forever for configuration retention.ms' },
+    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value forever for configuration retention.ms: Not a number of type LONG' },
     { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Null value not supported for topic configs: retention.ms' },
-    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value compact,archive for configuration cleanup.policy' },
+    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value archive for configuration cleanup.policy: String must be one of: compact, delete' },
   ])
   assert.equal(harness.commits.length, 0)
   assert.equal(harness.metadataLog.image.topics.byName.size, 0)
