@@ -2,6 +2,8 @@
 // topic configs (topic-config-catalog.ts). A topic's overrides are ConfigRecords in the image.
 import type { CleanupPolicy, LogConfig, TimestampTypeName } from '../log/log-config.js'
 import type { ConfigValue } from './config-value.js'
+import type { BrokerConfigLayers } from './dynamic-broker-config.js'
+import { brokerTopicDefault } from './dynamic-broker-config.js'
 import { parseTopicConfigValue, topicConfigDef } from './topic-config-catalog.js'
 
 type Field = (value: ConfigValue) => Partial<LogConfig>
@@ -47,6 +49,25 @@ export function topicLogConfig(defaults: LogConfig, overrides: ReadonlyMap<strin
     const def = topicConfigDef(name)
     if (field === undefined || def === undefined) continue
     const parsed = parseTopicConfigValue(def, text)
+    if ('value' in parsed) config = { ...config, ...field(parsed.value) }
+  }
+  return config
+}
+
+/**
+ * The log defaults with the dynamic broker configs applied (ConfigRecords of BROKER "<id>" and ""):
+ * a topic config whose broker synonym is set dynamically takes the value Kafka resolves across the
+ * layers, so a new log.retention.ms or message.max.bytes reaches every topic without an override.
+ * `staticDefaults` is toLogConfig of server.properties; it is returned as is when nothing is dynamic.
+ */
+export function dynamicLogDefaults(staticDefaults: LogConfig, layers: BrokerConfigLayers): LogConfig {
+  if (layers.perBroker.size === 0 && layers.clusterDefaults.size === 0) return staticDefaults
+  const isDynamic = (name: string): boolean => layers.perBroker.has(name) || layers.clusterDefaults.has(name)
+  let config = staticDefaults
+  for (const [name, field] of LOG_FIELDS) {
+    const def = topicConfigDef(name)
+    if (def === undefined || !def.brokerSynonyms.some((synonym) => isDynamic(synonym.name))) continue
+    const parsed = parseTopicConfigValue(def, brokerTopicDefault(layers, def))
     if ('value' in parsed) config = { ...config, ...field(parsed.value) }
   }
   return config

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { topicConfigError, topicLogConfig, topicMinInsyncReplicas } from '../../../src/config/topic-config.js'
+import { dynamicLogDefaults, topicConfigError, topicLogConfig, topicMinInsyncReplicas } from '../../../src/config/topic-config.js'
 import { DEFAULT_LOG_CONFIG, NO_LIMIT, logConfig } from '../../../src/log/log-config.js'
 
 test('topicConfigError accepts valid values of known topic configs', () => {
@@ -88,4 +88,17 @@ test('topicMinInsyncReplicas takes the topic override, else the broker default',
   assert.equal(topicMinInsyncReplicas(1, new Map([['retention.ms', '1000']])), 1)
   assert.equal(topicMinInsyncReplicas(1, new Map([['min.insync.replicas', '2']])), 2)
   assert.equal(topicMinInsyncReplicas(2, new Map([['min.insync.replicas', 'two']])), 2)
+})
+
+test('dynamicLogDefaults applies dynamic broker configs over server.properties, per broker before cluster default', () => {
+  const layers = (perBroker: Record<string, string>, clusterDefaults: Record<string, string>, staticConfigs: Record<string, string> = {}) => ({
+    nodeId: 1, staticConfigs: new Map(Object.entries(staticConfigs)), perBroker: new Map(Object.entries(perBroker)), clusterDefaults: new Map(Object.entries(clusterDefaults)),
+  })
+  assert.equal(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({}, {})), DEFAULT_LOG_CONFIG)
+  assert.deepEqual(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({ 'message.max.bytes': '2000' }, { 'message.max.bytes': '3000', 'log.retention.hours': '1' })),
+    { ...DEFAULT_LOG_CONFIG, maxMessageBytes: 2000, retentionMs: 3_600_000 })
+  // log.retention.ms in server.properties outranks a dynamic log.retention.hours, as in Kafka.
+  const staticMs = logConfig({ retentionMs: 60_000 })
+  assert.equal(dynamicLogDefaults(staticMs, layers({}, { 'log.retention.hours': '1' }, { 'log.retention.ms': '60000' })).retentionMs, 60_000)
+  assert.deepEqual(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({}, { 'log.cleanup.policy': 'compact' })).cleanupPolicy, ['compact'])
 })
