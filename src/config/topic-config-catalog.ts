@@ -146,8 +146,11 @@ export function parseTopicConfigValue(def: TopicConfigDef, raw: string): ParsedT
     throw error
   }
   const text = formatConfigValue(def.type, value, raw)
-  const reason = validator === undefined || standardValidator !== undefined ? undefined : customReason(validator, value)
-  return reason === undefined ? { value, text } : { error: `Invalid value ${text} for configuration ${def.name}: ${reason}` }
+  const reason = validator === undefined || standardValidator !== undefined ? undefined : customReason(def.name, validator, value)
+  if (reason === undefined) return { value, text }
+  // ConfigException prints the parsed value: a Java List shows as [a, b].
+  const shown = Array.isArray(value) ? `[${(value as readonly string[]).join(', ')}]` : text
+  return { error: `Invalid value ${shown} for configuration ${def.name}: ${reason}` }
 }
 
 function isStandard(validator: TopicValidator): validator is Validator {
@@ -162,12 +165,13 @@ function asConfigKey(def: TopicConfigDef, validator: Validator | undefined): Con
 const THROTTLED_REPLICA = /^\d+:\d+$/
 const METADATA_VERSION = /^\d+\.\d+(\.\d+)?(-IV\d+)?$/
 
-function customReason(validator: TopicValidator, value: ConfigValue): string | undefined {
+function customReason(name: string, validator: TopicValidator, value: ConfigValue): string | undefined {
   switch (validator.kind) {
     case 'throttledReplicas': {
+      // ThrottledReplicaListValidator allows empty elements, and '*' alone.
       const entries = (value as readonly string[]).map((entry) => entry.trim())
-      const isValid = (entries.length === 1 && entries[0] === '*') || entries.every((entry) => THROTTLED_REPLICA.test(entry))
-      return isValid ? undefined : 'must be the literal \'*\' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...'
+      const isValid = entries.join('') === '*' || entries.every((entry) => entry === '' || THROTTLED_REPLICA.test(entry))
+      return isValid ? undefined : `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`
     }
     case 'gzipLevel': {
       const level = value as number

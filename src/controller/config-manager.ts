@@ -137,7 +137,7 @@ function planBroker(context: ConfigChangeContext, resource: AlterConfigsResource
   if (!isClusterDefault) {
     // ConfigAdminManager.validateResourceNameIsCurrentNodeId: a broker changes only its own configs.
     if (!/^[+-]?\d+$/.test(name)) return invalidRequest(`Node id must be an integer, but it is: ${name}`)
-    if (Number(name) !== context.nodeId) return invalidRequest(`Unexpected node id. Expected ${context.nodeId}, but got ${Number(name)}`)
+    if (Number(name) !== context.nodeId) return invalidRequest(`Unexpected broker id, expected ${context.nodeId}, but received ${name}`)
   }
   const current = context.image.brokerConfigs(isClusterDefault ? undefined : context.nodeId)
   const next = new Map(mode === 'legacy' ? [] : current)

@@ -83,7 +83,7 @@ describe('topic config catalog', () => {
     assert.equal(parse('compression.lz4.level', '18'), 'Invalid value 18 for configuration compression.lz4.level: Value must be no more than 17')
     assert.equal(parse('compression.gzip.level', '0'), 'Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1')
     assert.equal(parse('leader.replication.throttled.replicas', '0-1'),
-      'Invalid value 0-1 for configuration leader.replication.throttled.replicas: must be the literal \'*\' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...')
+      'Invalid value [0-1] for configuration leader.replication.throttled.replicas: leader.replication.throttled.replicas must be the literal \'*\' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...')
   })
 
   it('formats broker values: Long.MAX_VALUE exactly, doubles as Java prints them, lists joined', () => {

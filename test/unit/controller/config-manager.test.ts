@@ -93,7 +93,7 @@ describe('config manager', () => {
     assert.deepEqual(refusal(plan([], BROKER, '', [{ name: 'message.max.bytes', value: 'big', configOperation: SET }])),
       [ErrorCode.INVALID_REQUEST, 'Invalid value big for configuration message.max.bytes: Not a number of type INT'])
     assert.deepEqual(refusal(plan([], BROKER, '2', [{ name: 'message.max.bytes', value: '1', configOperation: SET }])),
-      [ErrorCode.INVALID_REQUEST, 'Unexpected node id. Expected 1, but got 2'])
+      [ErrorCode.INVALID_REQUEST, 'Unexpected broker id, expected 1, but received 2'])
   })
 
   it('validateOnly answers as a real change would but writes no records', () => {
