@@ -163,7 +163,17 @@ function asConfigKey(def: TopicConfigDef, validator: Validator | undefined): Con
 }
 
 const THROTTLED_REPLICA = /^\d+:\d+$/
-const METADATA_VERSION = /^\d+\.\d+(\.\d+)?(-IV\d+)?$/
+const METADATA_VERSION = /^(\d+)\.(\d+)(\.\d+)?(-IV\d+)?$/
+
+/** Releases MetadataVersion.fromVersionString knows in 3.9: 0.8.0 … 0.11.0, 1.0 … 3.9. */
+function isKnownRelease(text: string): boolean {
+  const match = METADATA_VERSION.exec(text)
+  if (match === null) return false
+  const major = Number(match[1])
+  const minor = Number(match[2])
+  if (major === 0) return match[3] !== undefined && minor >= 8 && minor <= 11
+  return (major === 1 && minor <= 1) || (major === 2 && minor <= 8) || (major === 3 && minor <= 9)
+}
 
 function customReason(name: string, validator: TopicValidator, value: ConfigValue): string | undefined {
   switch (validator.kind) {
@@ -178,7 +188,7 @@ function customReason(name: string, validator: TopicValidator, value: ConfigValu
       return level === -1 || (level >= 1 && level <= 9) ? undefined : 'Value must be between 1 and 9 or equal to -1'
     }
     case 'messageFormatVersion':
-      return METADATA_VERSION.test(value as string) ? undefined : `Version \`${String(value)}\` is not a valid version`
+      return isKnownRelease(value as string) ? undefined : `Version ${String(value)} is not a valid version`
     default:
       return undefined
   }

@@ -81,6 +81,8 @@ describe('topic config catalog', () => {
     assert.equal(parse('segment.bytes', '2147483648'), 'Invalid value 2147483648 for configuration segment.bytes: Not a number of type INT')
     assert.equal(parse('local.retention.ms', '-3'), 'Invalid value -3 for configuration local.retention.ms: Value must be at least -2')
     assert.equal(parse('compression.lz4.level', '18'), 'Invalid value 18 for configuration compression.lz4.level: Value must be no more than 17')
+    assert.equal(parse('message.format.version', '4.0'), 'Invalid value 4.0 for configuration message.format.version: Version 4.0 is not a valid version')
+    assert.equal(parse('message.format.version', '0.10.2-IV0'), '0.10.2-IV0')
     assert.equal(parse('compression.gzip.level', '0'), 'Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1')
     assert.equal(parse('leader.replication.throttled.replicas', '0-1'),
       'Invalid value [0-1] for configuration leader.replication.throttled.replicas: leader.replication.throttled.replicas must be the literal \'*\' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...')
