@@ -20,9 +20,9 @@ async function server(configPath: string | undefined, overrides: readonly string
   let node: Awaited<ReturnType<typeof startBroker>>
   try {
     const properties = configPath === undefined ? new Map<string, string>() : await readBrokerConfigFile(configPath)
-    const { config, warnings } = parseBrokerConfig(properties, overrides)
+    const { config, warnings, staticConfigs } = parseBrokerConfig(properties, overrides)
     for (const warning of warnings) logger.warn({ warning }, warning)
-    node = await startBroker({ config, logger })
+    node = await startBroker({ config, staticConfigs, logger })
   } catch (error) {
     if (!(error instanceof ConfigError) && !(error instanceof MetaPropertiesMismatchError)) throw error
     process.stderr.write(`sluice: ${error.message}\n`)

@@ -60,6 +60,11 @@ export interface ParsedBrokerConfig {
   readonly config: BrokerConfig
   /** One line per supplied key Sluice does not know, in Kafka's wording. */
   readonly warnings: readonly string[]
+  /**
+   * Every key supplied by the file or an override, with its trimmed text (unknown keys too): Kafka's
+   * staticBrokerConfigs, the STATIC_BROKER_CONFIG layer of DescribeConfigs.
+   */
+  readonly staticConfigs: ReadonlyMap<string, string>
 }
 
 const KEY = BROKER_CONFIG_KEYS
@@ -91,7 +96,8 @@ export function parseBrokerConfig(properties: ReadonlyMap<string, string>, overr
   const raw = Object.fromEntries(values) as unknown as BrokerConfigValues
   const resolved = resolve(raw, supplied.has(KEY.listenerSecurityProtocolMap.name))
   const config: BrokerConfig = Object.freeze({ ...withoutResolved(raw), ...resolved })
-  return { config, warnings }
+  const staticConfigs = new Map([...supplied].map(([name, text]) => [name, text.trim()] as const))
+  return { config, warnings, staticConfigs }
 }
 
 /** Drops the keys that exist only as a source of a resolved value (the spread of ResolvedKeys replaces the rest). */

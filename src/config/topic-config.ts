@@ -1,91 +1,83 @@
-// Topic-level configs (Kafka's LogConfig / TopicConfig names) over the broker's log defaults. This
-// is the subset the log honours; issue 5 brings every topic config with its validator, synonyms
-// and DescribeConfigs. A topic's overrides are ConfigRecords in the metadata image.
-import { NO_LIMIT, type CleanupPolicy, type LogConfig, type TimestampTypeName } from '../log/log-config.js'
+// A topic's configs over the broker's log defaults, checked against the full catalog of Kafka's
+// topic configs (topic-config-catalog.ts). A topic's overrides are ConfigRecords in the image.
+import type { CleanupPolicy, LogConfig, TimestampTypeName } from '../log/log-config.js'
+import type { ConfigValue } from './config-value.js'
+import type { BrokerConfigLayers } from './dynamic-broker-config.js'
+import { brokerTopicDefault } from './dynamic-broker-config.js'
+import { parseTopicConfigValue, topicConfigDef } from './topic-config-catalog.js'
 
-const LONG_MAX = 2n ** 63n - 1n
+type Field = (value: ConfigValue) => Partial<LogConfig>
 
-type Parser = (value: string) => Partial<LogConfig> | undefined
-
-function integer(field: keyof LogConfig, min: number): Parser {
-  return (value) => {
-    if (!/^-?\d+$/.test(value.trim())) return undefined
-    const parsed = BigInt(value.trim())
-    if (parsed > LONG_MAX || parsed < -LONG_MAX - 1n) return undefined
-    // Long.MAX_VALUE and its neighbours mean "no limit": the log compares against NO_LIMIT.
-    const clamped = parsed > BigInt(NO_LIMIT) ? NO_LIMIT : Number(parsed)
-    return clamped >= min ? { [field]: clamped } : undefined
-  }
-}
-
-function ratio(field: keyof LogConfig): Parser {
-  return (value) => {
-    const parsed = Number(value.trim())
-    return value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? { [field]: parsed } : undefined
-  }
-}
-
-const CLEANUP_POLICIES: readonly string[] = ['delete', 'compact']
-const TIMESTAMP_TYPES: readonly string[] = ['CreateTime', 'LogAppendTime']
-
-/** Each topic config the log honours, with Kafka's lower bounds (TopicConfig / LogConfig validators). */
-const LOG_TOPIC_CONFIGS: ReadonlyMap<string, Parser> = new Map<string, Parser>([
-  ['segment.bytes', integer('segmentBytes', 14)],
-  ['segment.ms', integer('segmentMs', 1)],
-  ['segment.jitter.ms', integer('segmentJitterMs', 0)],
-  ['segment.index.bytes', integer('segmentIndexBytes', 4)],
-  ['index.interval.bytes', integer('indexIntervalBytes', 0)],
-  ['flush.messages', integer('flushMessages', 1)],
-  ['flush.ms', integer('flushMs', 0)],
-  ['retention.ms', integer('retentionMs', -1)],
-  ['retention.bytes', integer('retentionBytes', Number.MIN_SAFE_INTEGER)],
-  ['delete.retention.ms', integer('deleteRetentionMs', 0)],
-  ['min.compaction.lag.ms', integer('minCompactionLagMs', 0)],
-  ['max.compaction.lag.ms', integer('maxCompactionLagMs', 1)],
-  ['file.delete.delay.ms', integer('fileDeleteDelayMs', 0)],
-  ['max.message.bytes', integer('maxMessageBytes', 0)],
-  ['min.cleanable.dirty.ratio', ratio('minCleanableDirtyRatio')],
-  ['preallocate', (value) => (value === 'true' || value === 'false' ? { preallocate: value === 'true' } : undefined)],
-  ['cleanup.policy', (value) => {
-    const policies = value.split(',').map((policy) => policy.trim()).filter((policy) => policy !== '')
-    return policies.every((policy) => CLEANUP_POLICIES.includes(policy)) ? { cleanupPolicy: policies as CleanupPolicy[] } : undefined
-  }],
-  ['message.timestamp.type', (value) => (TIMESTAMP_TYPES.includes(value) ? { messageTimestampType: value as TimestampTypeName } : undefined)],
+/** The topic configs the log honours, and the LogConfig field each sets. */
+const LOG_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
+  ['segment.bytes', (value) => ({ segmentBytes: value as number })],
+  ['segment.ms', (value) => ({ segmentMs: value as number })],
+  ['segment.jitter.ms', (value) => ({ segmentJitterMs: value as number })],
+  ['segment.index.bytes', (value) => ({ segmentIndexBytes: value as number })],
+  ['index.interval.bytes', (value) => ({ indexIntervalBytes: value as number })],
+  ['flush.messages', (value) => ({ flushMessages: value as number })],
+  ['flush.ms', (value) => ({ flushMs: value as number })],
+  ['retention.ms', (value) => ({ retentionMs: value as number })],
+  ['retention.bytes', (value) => ({ retentionBytes: value as number })],
+  ['delete.retention.ms', (value) => ({ deleteRetentionMs: value as number })],
+  ['min.compaction.lag.ms', (value) => ({ minCompactionLagMs: value as number })],
+  ['max.compaction.lag.ms', (value) => ({ maxCompactionLagMs: value as number })],
+  ['file.delete.delay.ms', (value) => ({ fileDeleteDelayMs: value as number })],
+  ['max.message.bytes', (value) => ({ maxMessageBytes: value as number })],
+  ['min.cleanable.dirty.ratio', (value) => ({ minCleanableDirtyRatio: value as number })],
+  ['preallocate', (value) => ({ preallocate: value as boolean })],
+  // The validators allow only these values.
+  ['cleanup.policy', (value) => ({ cleanupPolicy: value as CleanupPolicy[] })],
+  ['message.timestamp.type', (value) => ({ messageTimestampType: value as TimestampTypeName })],
 ])
 
-const COMPRESSION_TYPES: readonly string[] = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer']
-
-/** Topic configs that are not the log's but are still valid on a topic. */
-const OTHER_TOPIC_CONFIGS: ReadonlyMap<string, (value: string) => boolean> = new Map([
-  ['compression.type', (value: string) => COMPRESSION_TYPES.includes(value)],
-  ['min.insync.replicas', (value: string) => /^\d+$/.test(value) && Number(value) >= 1],
-  ['unclean.leader.election.enable', (value: string) => value === 'true' || value === 'false'],
-  ['message.downconversion.enable', (value: string) => value === 'true' || value === 'false'],
-])
-
-/** Why a topic config is refused, in Kafka's words; undefined when it is valid. */
+/** Why a topic config is refused, in Kafka's words (LogConfig.validate); undefined when it is valid. */
 export function topicConfigError(name: string, value: string | null): string | undefined {
-  const parse = LOG_TOPIC_CONFIGS.get(name)
-  const check = OTHER_TOPIC_CONFIGS.get(name)
-  if (parse === undefined && check === undefined) return `Unknown topic config name: ${name}`
+  const def = topicConfigDef(name)
+  if (def === undefined) return `Unknown topic config name: ${name}`
   if (value === null) return `Null value not supported for topic configs: ${name}`
-  const isValid = parse !== undefined ? parse(value) !== undefined : check!(value)
-  return isValid ? undefined : `Invalid value ${value} for configuration ${name}`
+  const parsed = parseTopicConfigValue(def, value)
+  return 'error' in parsed ? parsed.error : undefined
 }
 
 /** The broker defaults with a topic's overrides applied; invalid overrides are ignored. */
 export function topicLogConfig(defaults: LogConfig, overrides: ReadonlyMap<string, string> | undefined): LogConfig {
   if (overrides === undefined || overrides.size === 0) return defaults
   let config = defaults
-  for (const [name, value] of overrides) {
-    const parsed = LOG_TOPIC_CONFIGS.get(name)?.(value)
-    if (parsed !== undefined) config = { ...config, ...parsed }
+  for (const [name, text] of overrides) {
+    const field = LOG_FIELDS.get(name)
+    const def = topicConfigDef(name)
+    if (field === undefined || def === undefined) continue
+    const parsed = parseTopicConfigValue(def, text)
+    if ('value' in parsed) config = { ...config, ...field(parsed.value) }
   }
   return config
 }
 
-/** min.insync.replicas of a topic: its override, else the broker's. */
+/**
+ * The log defaults with the dynamic broker configs applied (ConfigRecords of BROKER "<id>" and ""):
+ * a topic config whose broker synonym is set dynamically takes the value Kafka resolves across the
+ * layers, so a new log.retention.ms or message.max.bytes reaches every topic without an override.
+ * `staticDefaults` is toLogConfig of server.properties; it is returned as is when nothing is dynamic.
+ */
+export function dynamicLogDefaults(staticDefaults: LogConfig, layers: BrokerConfigLayers): LogConfig {
+  if (layers.perBroker.size === 0 && layers.clusterDefaults.size === 0) return staticDefaults
+  const isDynamic = (name: string): boolean => layers.perBroker.has(name) || layers.clusterDefaults.has(name)
+  let config = staticDefaults
+  for (const [name, field] of LOG_FIELDS) {
+    const def = topicConfigDef(name)
+    if (def === undefined || !def.brokerSynonyms.some((synonym) => isDynamic(synonym.name))) continue
+    const parsed = parseTopicConfigValue(def, brokerTopicDefault(layers, def))
+    if ('value' in parsed) config = { ...config, ...field(parsed.value) }
+  }
+  return config
+}
+
+/** min.insync.replicas of a topic: its valid override, else the broker's. */
 export function topicMinInsyncReplicas(brokerDefault: number, overrides: ReadonlyMap<string, string> | undefined): number {
-  const value = overrides?.get('min.insync.replicas')
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : brokerDefault
+  const text = overrides?.get('min.insync.replicas')
+  const def = topicConfigDef('min.insync.replicas')
+  if (text === undefined || def === undefined) return brokerDefault
+  const parsed = parseTopicConfigValue(def, text)
+  return 'value' in parsed ? parsed.value as number : brokerDefault
 }

@@ -10,6 +10,8 @@ import { METADATA_VERSION_FEATURE } from '../metadata/image.js'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { planPartitions, type CreatePartitionsResult, type CreatePartitionsSpec } from './partition-manager.js'
+import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from './config-manager.js'
+import { planConfigChanges } from './config-manager.js'
 import { assignReplicas, createTopicRecords, randomKafkaUuid, removeTopicRecord } from './topic-records.js'
 
 /** metadata.version 3.9-IV0 (21), the level Kafka 3.9 formats a new cluster with. */
@@ -26,6 +28,8 @@ export interface ControllerOptions {
   readonly commit: (records: readonly MetadataRecord[]) => Promise<MetadataImage>
   readonly image: () => MetadataImage
   readonly defaults: TopicDefaults
+  /** server.properties as written (ParsedBrokerConfig.staticConfigs): what topics fall back to when configs are checked. */
+  readonly staticBrokerConfigs?: ReadonlyMap<string, string>
   readonly logger?: Logger
 }
 
@@ -266,6 +270,18 @@ export class QuorumController {
       if (!validateOnly) records.push(...plan.records)
       results.push({ name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null })
     }
+    if (records.length > 0) await this.options.commit(records)
+    return results
+  }
+
+  /**
+   * AlterConfigs (legacy: the set replaces the resource's dynamic configs) and
+   * IncrementalAlterConfigs: each resource is checked on its own and the accepted ones are
+   * committed together as ConfigRecords unless `validateOnly`. Results keep the request's order.
+   */
+  async alterConfigs(resources: readonly AlterConfigsResourceRequest[], mode: AlterConfigsMode, validateOnly: boolean): Promise<AlterConfigsResourceResult[]> {
+    const context = { image: this.options.image(), nodeId: this.options.nodeId, staticConfigs: this.options.staticBrokerConfigs ?? new Map<string, string>() }
+    const { records, results } = planConfigChanges(context, resources, mode, validateOnly)
     if (records.length > 0) await this.options.commit(records)
     return results
   }

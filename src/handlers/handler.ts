@@ -18,6 +18,10 @@ import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../protocol/ge
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/apis/describe-cluster.js'
 import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from '../protocol/generated/apis/describe-log-dirs.js'
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../protocol/generated/apis/offset-for-leader-epoch.js'
+import type { DescribeConfigsRequest, DescribeConfigsResponse } from '../protocol/generated/apis/describe-configs.js'
+import type { AlterConfigsRequest, AlterConfigsResponse } from '../protocol/generated/apis/alter-configs.js'
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/apis/incremental-alter-configs.js'
+import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from '../controller/config-manager.js'
 import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
 import type { CreatePartitionsResult, CreatePartitionsSpec } from '../controller/partition-manager.js'
 import type { LogManager } from '../log/log-manager.js'
@@ -45,6 +49,9 @@ export interface ApiMessages {
   [ApiKey.DESCRIBE_LOG_DIRS]: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse }
   [ApiKey.CREATE_PARTITIONS]: { request: CreatePartitionsRequest; response: CreatePartitionsResponse }
   [ApiKey.DESCRIBE_CLUSTER]: { request: DescribeClusterRequest; response: DescribeClusterResponse }
+  [ApiKey.DESCRIBE_CONFIGS]: { request: DescribeConfigsRequest; response: DescribeConfigsResponse }
+  [ApiKey.ALTER_CONFIGS]: { request: AlterConfigsRequest; response: AlterConfigsResponse }
+  [ApiKey.INCREMENTAL_ALTER_CONFIGS]: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
@@ -76,6 +83,20 @@ export interface BrokerServices {
   readonly groupCoordinator?: OffsetCoordinator | undefined
   /** The log dirs and their logs, for DescribeLogDirs; undefined until wired in. */
   readonly logManager?: LogManager | undefined
+  /** DescribeConfigs, AlterConfigs and IncrementalAlterConfigs; undefined until the node wires its controller in. */
+  readonly configs?: ConfigServices | undefined
+}
+
+/** What the config APIs need beyond the metadata image. */
+export interface ConfigServices {
+  /** server.properties and --override as written (ParsedBrokerConfig.staticConfigs): the STATIC_BROKER_CONFIG layer. */
+  readonly staticBrokerConfigs: ReadonlyMap<string, string>
+  /**
+   * Checks and commits config changes through the controller (QuorumController.alterConfigs): one
+   * result per resource, in order, with Kafka's error code and message; nothing is committed when
+   * validateOnly.
+   */
+  alterConfigs(resources: readonly AlterConfigsResourceRequest[], mode: AlterConfigsMode, validateOnly: boolean): Promise<AlterConfigsResourceResult[]>
 }
 
 /** What handlers ask of the controller about topics (CreateTopics, auto-creation, internal topics). */

@@ -1,15 +1,18 @@
 // Handlers by api key: the only source of what the broker serves and therefore of the ApiVersions
 // answer. Advertise only versions that are implemented and tested against a real client
 // (../../STYLE.md); the target set is "Minimum broker set" in kafka-protocol/CLIENTS.md.
+import { alterConfigsHandler } from './alter-configs.js'
 import { apiVersionsHandler } from './api-versions.js'
 import { createPartitionsHandler } from './create-partitions.js'
 import { createTopicsHandler } from './create-topics.js'
 import { deleteRecordsHandler } from './delete-records.js'
 import { deleteTopicsHandler } from './delete-topics.js'
 import { describeClusterHandler } from './describe-cluster.js'
+import { describeConfigsHandler } from './describe-configs.js'
 import { describeLogDirsHandler } from './describe-log-dirs.js'
 import { fetchHandler } from './fetch.js'
 import { findCoordinatorHandler } from './find-coordinator.js'
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js'
 import type { AdvertisedRange, Handler } from './handler.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { metadataHandler } from './metadata.js'
@@ -38,9 +41,12 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   deleteRecordsHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
   offsetForLeaderEpochHandler,
   describeLogDirsHandler,
   createPartitionsHandler,
+  incrementalAlterConfigsHandler,
   describeClusterHandler,
 ]
 

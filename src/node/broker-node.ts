@@ -11,7 +11,9 @@ import { pino, type Logger } from 'pino'
 import { systemClock, type Clock } from '../clock.js'
 import { parseBrokerConfig, type BrokerConfig } from '../config/broker-config.js'
 import { toLogConfig } from '../config/log-config-defaults.js'
-import { topicLogConfig, topicMinInsyncReplicas } from '../config/topic-config.js'
+import { dynamicLogDefaults, topicLogConfig, topicMinInsyncReplicas } from '../config/topic-config.js'
+import { brokerConfigLayers, effectiveBrokerValue } from '../config/dynamic-broker-config.js'
+import type { LogConfig } from '../log/log-config.js'
 import { QuorumController } from '../controller/quorum-controller.js'
 import { createDispatcher } from '../handlers/dispatcher.js'
 import type { BrokerServices } from '../handlers/handler.js'
@@ -38,6 +40,11 @@ export interface StartBrokerOptions {
   readonly properties?: Readonly<Record<string, string>>
   /** An already parsed configuration; `properties` is ignored when this is given. */
   readonly config?: BrokerConfig
+  /**
+   * With `config`: the keys as server.properties and --override gave them
+   * (ParsedBrokerConfig.staticConfigs), which DescribeConfigs reports as STATIC_BROKER_CONFIG.
+   */
+  readonly staticConfigs?: ReadonlyMap<string, string>
   /** pino logger; silent by default. */
   readonly logger?: Logger
   readonly clock?: Clock
@@ -81,23 +88,26 @@ const SINGLE_VOTER_EPOCH = 1
 export async function startBroker(options: StartBrokerOptions = {}): Promise<BrokerNode> {
   let temporaryDir: string | undefined
   let config = options.config
+  let staticConfigs = options.staticConfigs ?? new Map<string, string>()
   if (config === undefined) {
     const properties = new Map(Object.entries({ ...SINGLE_NODE_DEFAULTS, ...options.properties }))
     if (!properties.has('log.dirs') && !properties.has('log.dir')) {
       temporaryDir = await mkdtemp(join(tmpdir(), 'sluice-'))
       properties.set('log.dirs', temporaryDir)
     }
-    config = parseBrokerConfig(properties).config
+    const parsed = parseBrokerConfig(properties)
+    config = parsed.config
+    staticConfigs = parsed.staticConfigs
   }
   try {
-    return await startNode(config, options, temporaryDir)
+    return await startNode(config, staticConfigs, options, temporaryDir)
   } catch (error) {
     if (temporaryDir !== undefined) await rm(temporaryDir, { recursive: true, force: true })
     throw error
   }
 }
 
-async function startNode(config: BrokerConfig, options: StartBrokerOptions, temporaryDir: string | undefined): Promise<BrokerNode> {
+async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string, string>, options: StartBrokerOptions, temporaryDir: string | undefined): Promise<BrokerNode> {
   const logger = (options.logger ?? pino({ enabled: false })).child({ nodeId: config.nodeId })
   const clock = options.clock ?? systemClock
   const storage = new NodeStorage()
@@ -112,11 +122,17 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
   clusterId ??= randomKafkaUuid()
   const hadCleanShutdown = (await storage.sizeOf(join(metadataLogDir, CLEAN_SHUTDOWN_FILE))) !== undefined
   const metadataLog = await MetadataLog.open({ storage, logDir: metadataLogDir, clock, hadCleanShutdown })
-  const defaultLogConfig = toLogConfig(config)
+  const staticLogDefaults = toLogConfig(config)
   const image = (): MetadataImage => metadataLog.image
+  // The log defaults with the dynamic broker configs of the image applied (log.retention.ms set
+  // through AlterConfigs on this broker or cluster-wide reaches every topic without an override).
+  let brokerLayers = brokerConfigLayers(metadataLog.image, nodeId, staticConfigs)
+  let logDefaults = dynamicLogDefaults(staticLogDefaults, brokerLayers)
+  const logConfigFor = (topic: string): LogConfig => topicLogConfig(logDefaults, image().topicConfigs(topic))
+  const brokerMinInsyncReplicas = (): number => Number(effectiveBrokerValue(brokerLayers, 'min.insync.replicas') ?? config.minInsyncReplicas)
   const logManager = await LogManager.start({
-    storage, logDirs: config.logDirs, clock, defaultConfig: defaultLogConfig, logger,
-    configFor: (topic) => topicLogConfig(defaultLogConfig, image().topicConfigs(topic)),
+    storage, logDirs: config.logDirs, clock, defaultConfig: staticLogDefaults, logger,
+    configFor: logConfigFor,
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
     flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
     checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
@@ -128,7 +144,7 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
 
   const replicaManager = new ReplicaManager({
     nodeId, clock, logManager, storage, logger,
-    minInsyncReplicas: (topic) => topicMinInsyncReplicas(config.minInsyncReplicas, image().topicConfigs(topic)),
+    minInsyncReplicas: (topic) => topicMinInsyncReplicas(brokerMinInsyncReplicas(), image().topicConfigs(topic)),
   })
   await replicaManager.loadImage(metadataLog.image)
   const groupCoordinator = new OffsetCoordinator({
@@ -139,19 +155,33 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
   const coordinatorPartitions = new CoordinatorPartitions(groupCoordinator, replicaManager, image, config.offsetsCommitTimeoutMs, logger)
   coordinatorPartitions.sync(metadataLog.image)
 
+  /**
+   * A config change reaches the running logs at once, as in Kafka: the next retention pass, roll or
+   * cleaner run reads the new value. A broker-level change can move every topic's defaults.
+   */
+  const applyConfigChanges = (changed: readonly { readonly resourceType: number; readonly resourceName: string }[]): void => {
+    const isBrokerChange = changed.some(({ resourceType, resourceName }) =>
+      resourceType === ConfigResourceType.BROKER && (resourceName === '' || resourceName === String(nodeId)))
+    if (isBrokerChange) {
+      brokerLayers = brokerConfigLayers(image(), nodeId, staticConfigs)
+      logDefaults = dynamicLogDefaults(staticLogDefaults, brokerLayers)
+    }
+    const topics = isBrokerChange
+      ? [...image().topics.byName.keys()]
+      : changed.filter(({ resourceType }) => resourceType === ConfigResourceType.TOPIC).map(({ resourceName }) => resourceName)
+    for (const topic of topics) {
+      const topicConfig = logConfigFor(topic)
+      for (const [partitionId] of image().topic(topic)?.partitions ?? []) replicaManager.partition(topic, partitionId)?.log.updateConfig(topicConfig)
+    }
+  }
+
   // Committed records reach the broker's state in log order, each delta after the one before.
   let publishing: Promise<unknown> = Promise.resolve()
   const commit = async (records: readonly MetadataRecord[]): Promise<MetadataImage> => {
     const result = await metadataLog.append(records, SINGLE_VOTER_EPOCH)
     const published = publishing.then(async () => {
       await replicaManager.applyChanges(result.changes, result.image)
-      for (const { resourceType, resourceName } of result.changes.configResourcesChanged) {
-        if (resourceType !== ConfigResourceType.TOPIC) continue
-        const config = topicLogConfig(defaultLogConfig, result.image.topicConfigs(resourceName))
-        for (const [partitionId] of result.image.topic(resourceName)?.partitions ?? []) {
-          replicaManager.partition(resourceName, partitionId)?.log.updateConfig(config)
-        }
-      }
+      applyConfigChanges(result.changes.configResourcesChanged)
       coordinatorPartitions.sync(result.image)
     })
     publishing = published.catch((error: unknown) => logger.error({ err: error }, 'applying committed metadata failed'))
@@ -161,7 +191,7 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
 
   const internalTopicConfigs = new Map([['cleanup.policy', 'compact']])
   const controller = new QuorumController({
-    nodeId, epoch: SINGLE_VOTER_EPOCH, commit, image, logger,
+    nodeId, epoch: SINGLE_VOTER_EPOCH, commit, image, logger, staticBrokerConfigs: staticConfigs,
     defaults: {
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
@@ -190,6 +220,10 @@ async function startNode(config: BrokerConfig, options: StartBrokerOptions, temp
       createPartitions: (specs, validateOnly) => controller.createPartitions(specs, validateOnly),
     },
     logManager,
+    configs: {
+      staticBrokerConfigs: staticConfigs,
+      alterConfigs: (resources, mode, validateOnly) => controller.alterConfigs(resources, mode, validateOnly),
+    },
     replicas: replicaManager,
     groupCoordinator,
     isTopicDeletionEnabled: config.deleteTopicEnable,

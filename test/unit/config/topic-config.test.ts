@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { topicConfigError, topicLogConfig, topicMinInsyncReplicas } from '../../../src/config/topic-config.js'
+import { dynamicLogDefaults, topicConfigError, topicLogConfig, topicMinInsyncReplicas } from '../../../src/config/topic-config.js'
 import { DEFAULT_LOG_CONFIG, NO_LIMIT, logConfig } from '../../../src/log/log-config.js'
 
 test('topicConfigError accepts valid values of known topic configs', () => {
@@ -25,16 +25,21 @@ test('topicConfigError refuses a null value', () => {
   assert.equal(topicConfigError('compression.type', null), 'Null value not supported for topic configs: compression.type')
 })
 
-test('topicConfigError refuses invalid values in Kafka\'s words', () => {
-  const invalid: ReadonlyArray<[string, string]> = [
-    ['segment.bytes', 'abc'], ['segment.bytes', '13'], ['segment.bytes', '1.5'], ['segment.bytes', ''],
-    ['retention.ms', '-2'], ['retention.ms', '9223372036854775808'], ['segment.ms', '0'],
-    ['cleanup.policy', 'compact,archive'], ['message.timestamp.type', 'createtime'],
-    ['min.cleanable.dirty.ratio', '1.5'], ['preallocate', 'yes'], ['compression.type', 'brotli'],
-    ['min.insync.replicas', '0'], ['unclean.leader.election.enable', 'TRUE-ish'],
+test('topicConfigError refuses invalid values in Kafka\'s words, with the reason', () => {
+  const invalid: ReadonlyArray<[string, string, string]> = [
+    ['segment.bytes', 'abc', 'abc: Not a number of type INT'], ['segment.bytes', '13', '13: Value must be at least 14'],
+    ['segment.bytes', '1.5', '1.5: Not a number of type INT'], ['segment.bytes', '', ': Not a number of type INT'],
+    ['retention.ms', '-2', '-2: Value must be at least -1'], ['retention.ms', '9223372036854775808', '9223372036854775808: Not a number of type LONG'],
+    ['segment.ms', '0', '0: Value must be at least 1'],
+    ['cleanup.policy', 'compact,archive', 'archive: String must be one of: compact, delete'],
+    ['message.timestamp.type', 'createtime', 'createtime: String must be one of: CreateTime, LogAppendTime'],
+    ['min.cleanable.dirty.ratio', '1.5', '1.5: Value must be no more than 1'], ['preallocate', 'yes', 'yes: Expected value to be either true or false'],
+    ['compression.type', 'brotli', 'brotli: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer'],
+    ['min.insync.replicas', '0', '0: Value must be at least 1'], ['unclean.leader.election.enable', 'TRUE-ish', 'TRUE-ish: Expected value to be either true or false'],
   ]
-  for (const [name, value] of invalid) {
-    assert.equal(topicConfigError(name, value), `Invalid value ${value} for configuration ${name}`, `${name}=${value}`)
+  for (const [name, value, reason] of invalid) {
+    const colon = reason.indexOf(': ')
+    assert.equal(topicConfigError(name, value), `Invalid value ${reason.slice(0, colon)} for configuration ${name}: ${reason.slice(colon + 2)}`, `${name}=${value}`)
   }
 })
 
@@ -83,4 +88,17 @@ test('topicMinInsyncReplicas takes the topic override, else the broker default',
   assert.equal(topicMinInsyncReplicas(1, new Map([['retention.ms', '1000']])), 1)
   assert.equal(topicMinInsyncReplicas(1, new Map([['min.insync.replicas', '2']])), 2)
   assert.equal(topicMinInsyncReplicas(2, new Map([['min.insync.replicas', 'two']])), 2)
+})
+
+test('dynamicLogDefaults applies dynamic broker configs over server.properties, per broker before cluster default', () => {
+  const layers = (perBroker: Record<string, string>, clusterDefaults: Record<string, string>, staticConfigs: Record<string, string> = {}) => ({
+    nodeId: 1, staticConfigs: new Map(Object.entries(staticConfigs)), perBroker: new Map(Object.entries(perBroker)), clusterDefaults: new Map(Object.entries(clusterDefaults)),
+  })
+  assert.equal(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({}, {})), DEFAULT_LOG_CONFIG)
+  assert.deepEqual(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({ 'message.max.bytes': '2000' }, { 'message.max.bytes': '3000', 'log.retention.hours': '1' })),
+    { ...DEFAULT_LOG_CONFIG, maxMessageBytes: 2000, retentionMs: 3_600_000 })
+  // log.retention.ms in server.properties outranks a dynamic log.retention.hours, as in Kafka.
+  const staticMs = logConfig({ retentionMs: 60_000 })
+  assert.equal(dynamicLogDefaults(staticMs, layers({}, { 'log.retention.hours': '1' }, { 'log.retention.ms': '60000' })).retentionMs, 60_000)
+  assert.deepEqual(dynamicLogDefaults(DEFAULT_LOG_CONFIG, layers({}, { 'log.cleanup.policy': 'compact' })).cleanupPolicy, ['compact'])
 })

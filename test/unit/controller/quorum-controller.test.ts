@@ -271,9 +271,9 @@ test('an unknown config name or an invalid config value fails with INVALID_CONFI
   ], false)
   assert.deepEqual(results.map(({ errorCode, errorMessage }) => ({ errorCode, errorMessage })), [
     { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Unknown topic config name: no.such.config' },
-    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value forever for configuration retention.ms' },
+    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value forever for configuration retention.ms: Not a number of type LONG' },
     { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Null value not supported for topic configs: retention.ms' },
-    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value compact,archive for configuration cleanup.policy' },
+    { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Invalid value archive for configuration cleanup.policy: String must be one of: compact, delete' },
   ])
   assert.equal(harness.commits.length, 0)
   assert.equal(harness.metadataLog.image.topics.byName.size, 0)
@@ -476,4 +476,22 @@ test('brokers, topics, partitions, configs and deletions survive reopening the m
   assert.equal(again.errorCode, ErrorCode.TOPIC_ALREADY_EXISTS)
   assert.equal(await reopened.controller.ensureInternalTopic('__consumer_offsets'), ErrorCode.NONE)
   assert.equal(reopened.commits.length, 0)
+})
+
+test('alterConfigs commits the ConfigRecords, which survive a restart; validateOnly commits nothing', async (t) => {
+  const harness = await openHarness(t)
+  await harness.controller.registerBroker(registration(1), 0n)
+  await harness.controller.createTopics([{ name: 'orders', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], false)
+  const commitsBefore = harness.commits.length
+  const checked = await harness.controller.alterConfigs([{ resourceType: ConfigResourceType.TOPIC, resourceName: 'orders', configs: [{ name: 'retention.ms', value: '1000', configOperation: 0 }] }], 'incremental', true)
+  assert.equal(checked[0]?.errorCode, ErrorCode.NONE)
+  assert.equal(harness.commits.length, commitsBefore, 'validateOnly commits nothing')
+  const results = await harness.controller.alterConfigs([
+    { resourceType: ConfigResourceType.TOPIC, resourceName: 'orders', configs: [{ name: 'retention.ms', value: '1000', configOperation: 0 }] },
+    { resourceType: ConfigResourceType.BROKER, resourceName: '', configs: [{ name: 'log.retention.ms', value: '60000', configOperation: 0 }] },
+  ], 'incremental', false)
+  assert.deepEqual(results.map(({ errorCode }) => errorCode), [ErrorCode.NONE, ErrorCode.NONE])
+  const reopened = await reopen(t, harness)
+  assert.equal(reopened.metadataLog.image.topicConfigs('orders').get('retention.ms'), '1000')
+  assert.equal(reopened.metadataLog.image.brokerConfigs().get('log.retention.ms'), '60000')
 })

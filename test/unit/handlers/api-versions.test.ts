@@ -47,8 +47,11 @@ describe('ApiVersions', () => {
       { apiKey: ApiKey.DELETE_TOPICS, minVersion: 1, maxVersion: 6 },
       { apiKey: ApiKey.DELETE_RECORDS, minVersion: 0, maxVersion: 2 },
       { apiKey: ApiKey.OFFSET_FOR_LEADER_EPOCH, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.DESCRIBE_CONFIGS, minVersion: 1, maxVersion: 4 },
+      { apiKey: ApiKey.ALTER_CONFIGS, minVersion: 0, maxVersion: 2 },
       { apiKey: ApiKey.DESCRIBE_LOG_DIRS, minVersion: 0, maxVersion: 4 },
       { apiKey: ApiKey.CREATE_PARTITIONS, minVersion: 0, maxVersion: 3 },
+      { apiKey: ApiKey.INCREMENTAL_ALTER_CONFIGS, minVersion: 0, maxVersion: 1 },
       { apiKey: ApiKey.DESCRIBE_CLUSTER, minVersion: 0, maxVersion: 1 },
     ])
     assert.equal(apiVersionsHandler.minVersion, 0)
