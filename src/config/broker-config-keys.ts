@@ -258,6 +258,11 @@ export const BROKER_CONFIG_KEYS = {
     importance: 'medium', updateMode: 'read-only',
     doc: 'How often logs are checked for segments to delete.',
   },
+  logInitialTaskDelayMs: {
+    name: 'log.initial.task.delay.ms', type: 'long', defaultValue: 30 * 1000, validator: { kind: 'atLeast', min: 0 },
+    importance: 'low', updateMode: 'read-only',
+    doc: 'How long after start-up retention and compaction first run.',
+  },
   logCleanupPolicy: {
     name: 'log.cleanup.policy', type: 'list', defaultValue: ['delete'], validator: { kind: 'eachOneOf', values: ['compact', 'delete'] },
     importance: 'medium', updateMode: 'cluster-wide',

@@ -134,6 +134,7 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     storage, logDirs: config.logDirs, clock, defaultConfig: staticLogDefaults, logger,
     configFor: logConfigFor,
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    initialTaskDelayMs: config.logInitialTaskDelayMs,
     flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
     checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
     cleanerBackoffMs: config.logCleanerBackoffMs,
