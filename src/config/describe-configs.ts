@@ -90,6 +90,16 @@ export interface BrokerConfigSource {
   readonly staticConfigs: ReadonlyMap<string, string>
 }
 
+/**
+ * Every topic config of a topic with these overrides, as CreateTopics v5+ answers for a topic it
+ * created (or would create, with validateOnly): values and sources, no synonyms or documentation.
+ */
+export function describeNewTopicConfigs(source: BrokerConfigSource, overrides: ReadonlyMap<string, string>): DescribedConfig[] {
+  const layers = brokerConfigLayers(source.image, source.nodeId, source.staticConfigs)
+  const options = { includeSynonyms: false, includeDocumentation: false }
+  return [...TOPIC_CONFIGS.values()].map((def) => describeTopicConfig(def, overrides, layers, options))
+}
+
 /** One resource of a DescribeConfigs request; a failure is a result carrying Kafka's error code and message. */
 export function describeConfigs(source: BrokerConfigSource, resource: DescribeConfigsResource, options: DescribeOptions): DescribeConfigsResourceResult {
   const { resourceType, resourceName } = resource

@@ -10,6 +10,7 @@ import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../../src/protocol/generated/apis/create-topics.js'
 import { advertised, fakeTopicServices, handleAndDecode, handlerContext } from '../../helpers/handler-context.js'
 import { topicIdOf } from '../../helpers/replicas.js'
+import { ConfigSource } from '../../../src/config/describe-configs.js'
 
 const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
@@ -46,8 +47,16 @@ describe('CreateTopics', () => {
       assert.equal(created?.topicId, version >= 7 ? topicIdOf(1) : ZERO_TOPIC_ID, `v${version} topicId`)
       assert.equal(created?.numPartitions, version >= 5 ? 3 : -1)
       assert.equal(created?.replicationFactor, version >= 5 ? 1 : -1)
-      assert.deepEqual(created?.configs?.map(({ name, value, readOnly, isSensitive }) => ({ name, value, readOnly, isSensitive })),
-        version >= 5 ? [{ name: 'cleanup.policy', value: 'compact', readOnly: false, isSensitive: false }] : [])
+      if (version >= 5) {
+        // Every topic config, as DescribeConfigs would list them: the request's as a topic override.
+        const configs = new Map(created?.configs?.map((config) => [config.name, config]))
+        assert.ok(configs.size > 30, `v${version}: ${configs.size} configs`)
+        assert.deepEqual(configs.get('cleanup.policy'), { name: 'cleanup.policy', value: 'compact', readOnly: false, configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG, isSensitive: false, unknownTaggedFields: undefined })
+        assert.equal(configs.get('retention.ms')?.value, '604800000')
+        assert.equal(configs.get('retention.ms')?.configSource, ConfigSource.DEFAULT_CONFIG)
+      } else {
+        assert.deepEqual(created?.configs, [])
+      }
       assert.equal(refused?.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
       assert.equal(refused?.errorMessage, 'illegal name')
       if (version >= 5) assert.equal(refused?.configs, null, 'no configs for a failed topic')
