@@ -1,7 +1,7 @@
 // The broker's log.* keys as the default LogConfig of every partition, under Kafka's topic-level
 // names (ServerTopicConfigSynonyms: segment.bytes ← log.segment.bytes, segment.ms ← log.roll.ms, …).
 // Topic-level overrides, when they exist, are applied on top of this.
-import type { CleanupPolicy, LogConfig, TimestampTypeName } from '../log/log-config.js'
+import { NO_LIMIT, type CleanupPolicy, type LogConfig, type TimestampTypeName } from '../log/log-config.js'
 import type { BrokerConfig } from './broker-config.js'
 
 export function toLogConfig(config: BrokerConfig): LogConfig {
@@ -24,6 +24,9 @@ export function toLogConfig(config: BrokerConfig): LogConfig {
     fileDeleteDelayMs: config.logSegmentDeleteDelayMs,
     messageTimestampType: config.logMessageTimestampType as TimestampTypeName,
     maxMessageBytes: config.messageMaxBytes,
+    // log.message.timestamp.before/after.max.ms are dynamic-only here; their default is no limit.
+    messageTimestampBeforeMaxMs: NO_LIMIT,
+    messageTimestampAfterMaxMs: NO_LIMIT,
     preallocate: config.logPreallocate,
   }
 }

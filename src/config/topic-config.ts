@@ -29,6 +29,8 @@ const LOG_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
   // The validators allow only these values.
   ['cleanup.policy', (value) => ({ cleanupPolicy: value as CleanupPolicy[] })],
   ['message.timestamp.type', (value) => ({ messageTimestampType: value as TimestampTypeName })],
+  ['message.timestamp.before.max.ms', (value) => ({ messageTimestampBeforeMaxMs: value as number })],
+  ['message.timestamp.after.max.ms', (value) => ({ messageTimestampAfterMaxMs: value as number })],
 ])
 
 /** Why a topic config is refused, in Kafka's words (LogConfig.validate); undefined when it is valid. */

@@ -39,6 +39,12 @@ export interface LogConfig {
   readonly messageTimestampType: TimestampTypeName
   /** max.message.bytes: largest batch accepted. */
   readonly maxMessageBytes: number
+  /**
+   * message.timestamp.before.max.ms / after.max.ms: how far a CreateTime timestamp may lie before
+   * or after the broker's clock (NO_LIMIT: any).
+   */
+  readonly messageTimestampBeforeMaxMs: number
+  readonly messageTimestampAfterMaxMs: number
   /** preallocate: create segment files at their full size. */
   readonly preallocate: boolean
 }
@@ -64,6 +70,8 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   fileDeleteDelayMs: 60_000,
   messageTimestampType: 'CreateTime',
   maxMessageBytes: 1024 * 1024 + 12,
+  messageTimestampBeforeMaxMs: NO_LIMIT,
+  messageTimestampAfterMaxMs: NO_LIMIT,
   preallocate: false,
 }
 

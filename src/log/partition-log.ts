@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import type { Clock } from '../clock.js'
 import { readRecords } from '../protocol/read-records.js'
 import {
+  BASE_TIMESTAMP_OFFSET,
   LAST_OFFSET_DELTA_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   RECORD_COUNT_OFFSET,
@@ -20,7 +21,7 @@ import {
 import { readFully, scanBatches } from './batch-scanner.js'
 import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCache, readLeaderEpochCheckpoint, writeLeaderEpochCheckpoint, type EpochEndOffset } from './leader-epoch-checkpoint.js'
 import { recoverCleanerLeftovers } from './cleaner-swap.js'
-import type { LogConfig } from './log-config.js'
+import { NO_LIMIT, type LogConfig } from './log-config.js'
 import { DELETED_SUFFIX, LOG_SUFFIX, LogSegment, type FileSlice } from './segment.js'
 import type { Storage } from './storage.js'
 import { StorageError } from './storage-error.js'
@@ -58,7 +59,7 @@ export type AppendResult =
       readonly recordCount: number
     }
   /** A batch the log refuses (CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE for the client). */
-  | { readonly ok: false; readonly problem: RecordBatchProblem | 'batch-too-large'; readonly reason: string }
+  | { readonly ok: false; readonly problem: RecordBatchProblem | 'batch-too-large' | 'invalid-timestamp'; readonly reason: string }
   /** The disk failed (KAFKA_STORAGE_ERROR): nothing of the batch is acknowledged. */
   | { readonly ok: false; readonly problem: 'storage'; readonly reason: string; readonly error: StorageError }
 
@@ -409,7 +410,30 @@ export class PartitionLog {
       return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
     }
     const fault = checkRecordBatch(batch)
-    return fault === undefined ? undefined : { ok: false, problem: fault.problem, reason: fault.reason }
+    if (fault !== undefined) return { ok: false, problem: fault.problem, reason: fault.reason }
+    return this.timestampRefusal(batch, config)
+  }
+
+  /**
+   * message.timestamp.before/after.max.ms for CreateTime topics (KIP-937). Kafka checks every
+   * record; the batch's first timestamp and its largest bound them without decompressing (a record
+   * timestamped before the first one is the one case this lets through).
+   */
+  private timestampRefusal(batch: Buffer, config: LogConfig): AppendResult | undefined {
+    if (config.messageTimestampType !== 'CreateTime') return undefined
+    if (config.messageTimestampBeforeMaxMs >= NO_LIMIT && config.messageTimestampAfterMaxMs >= NO_LIMIT) return undefined
+    const nowMs = BigInt(this.options.clock.nowMs())
+    const earliest = nowMs - BigInt(config.messageTimestampBeforeMaxMs)
+    const latest = nowMs + BigInt(config.messageTimestampAfterMaxMs)
+    for (const timestamp of [batch.readBigInt64BE(BASE_TIMESTAMP_OFFSET), batch.readBigInt64BE(MAX_TIMESTAMP_OFFSET)]) {
+      if (timestamp >= 0n && (timestamp < earliest || timestamp > latest)) {
+        return {
+          ok: false, problem: 'invalid-timestamp',
+          reason: `Timestamp ${timestamp} of message is out of range. The timestamp should be within [${earliest}, ${latest}]`,
+        }
+      }
+    }
+    return undefined
   }
 
   /** Assigns the batch its offsets, leader epoch and (under LogAppendTime) timestamp, in place. */

@@ -130,7 +130,9 @@ export class Partition {
         ? this.refuse(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error when trying to access log file on the disk: ${appended.reason}`)
         : appended.problem === 'batch-too-large'
           ? this.refuse(ErrorCode.MESSAGE_TOO_LARGE, `The batch of ${this.describe()} is larger than max.message.bytes (${log.config.maxMessageBytes})`)
-          : this.refuse(problemErrorCode(appended.problem), `Record batch of ${this.describe()} is invalid: ${appended.reason}`)
+          : appended.problem === 'invalid-timestamp'
+            ? this.refuse(ErrorCode.INVALID_TIMESTAMP, appended.reason)
+            : this.refuse(problemErrorCode(appended.problem), `Record batch of ${this.describe()} is invalid: ${appended.reason}`)
     }
     this.options.recentBatches?.add(appended.baseOffset, appended.lastOffset, batches[0]!)
     this.maybeIncrementHighWatermark()

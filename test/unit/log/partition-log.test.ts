@@ -241,3 +241,16 @@ test('segment.jitter.ms makes a segment roll before segment.ms, never after', as
   await appendOk(log, testBatch('late'))
   assert.equal(log.segmentCount, 2, 'rolled by segment.ms at the latest')
 })
+
+test('message.timestamp.before/after.max.ms refuse CreateTime batches outside the window around the clock', async (t) => {
+  const { log, fixture } = await openTestLog(t, { messageTimestampBeforeMaxMs: 60_000, messageTimestampAfterMaxMs: 1_000 })
+  const now = BigInt(fixture.clock.nowMs())
+  assert.ok((await log.append(testBatch('in', 1, now - 59_000n), 0)).ok)
+  const tooOld = await log.append(testBatch('old', 1, now - 61_000n), 0)
+  assert.equal(!tooOld.ok && tooOld.problem, 'invalid-timestamp')
+  const tooNew = await log.append(testBatch('new', 1, now + 2_000n), 0)
+  assert.equal(!tooNew.ok && tooNew.problem, 'invalid-timestamp')
+  assert.equal(log.logEndOffset, 1n, 'refused batches write nothing')
+  log.updateConfig({ ...log.config, messageTimestampType: 'LogAppendTime' })
+  assert.ok((await log.append(testBatch('stamped', 1, now - 61_000n), 0)).ok, 'LogAppendTime replaces the timestamp instead')
+})

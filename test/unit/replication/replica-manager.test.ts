@@ -16,6 +16,7 @@ import { testBatch } from '../../helpers/log-fixtures.js'
 import { partition, topic } from '../../helpers/metadata-records.js'
 import { NODE_ID, replay, scope, startReplicas, topicIdOf, type Scope } from '../../helpers/replicas.js'
 import { recordBytesAsBuffer, type RecordBytes } from '../../../src/protocol/record-bytes.js'
+import { ManualClock } from '../../helpers/manual-clock.js'
 
 const ORDERS = topicIdOf(1)
 const REPLICATED = topicIdOf(2)
@@ -222,6 +223,14 @@ describe('ReplicaManager.appendRecords', () => {
     const { replicas, image } = await cluster(scope(t), { config: { maxMessageBytes: 300 } })
     assert.equal((await replicas.appendRecords(image, 'orders', 0, testBatch('big', 1, 1n, 400), 1, 1000)).errorCode, ErrorCode.MESSAGE_TOO_LARGE)
     assert.equal((await replicas.appendRecords(image, 'orders', 0, testBatch('small'), 1, 1000)).errorCode, ErrorCode.NONE)
+  })
+
+  it('refuses a CreateTime batch outside message.timestamp.before.max.ms with INVALID_TIMESTAMP', async (t) => {
+    const clock = new ManualClock()
+    const { replicas, image } = await cluster(scope(t), { clock, config: { messageTimestampBeforeMaxMs: 1000 } })
+    const result = await replicas.appendRecords(image, 'orders', 0, testBatch('old', 1, BigInt(clock.nowMs() - 5000)), 1, 1000)
+    assert.equal(result.errorCode, ErrorCode.INVALID_TIMESTAMP)
+    assert.equal((await replicas.appendRecords(image, 'orders', 0, testBatch('now', 1, BigInt(clock.nowMs())), 1, 1000)).errorCode, ErrorCode.NONE)
   })
 
   it('refuses acks=-1 with NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas', async (t) => {
