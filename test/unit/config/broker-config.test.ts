@@ -226,5 +226,6 @@ test('toLogConfig maps the broker log.* keys onto the topic-level LogConfig', ()
     flushMessages: 1, flushMs: 50, retentionMs: 60000, retentionBytes: 5000, cleanupPolicy: ['compact'],
     deleteRetentionMs: 6, minCleanableDirtyRatio: 0.1, minCompactionLagMs: 7, maxCompactionLagMs: 8, fileDeleteDelayMs: 9,
     messageTimestampType: 'LogAppendTime', maxMessageBytes: 10, preallocate: true,
+    messageTimestampBeforeMaxMs: NO_LIMIT, messageTimestampAfterMaxMs: NO_LIMIT,
   })
 })
