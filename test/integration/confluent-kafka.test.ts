@@ -105,7 +105,8 @@ test('offsets_for_times finds the first offset at or after each timestamp', asyn
   // Two produce calls, so the answer must come from the second of two stored batches too.
   await ckProduce(node.bootstrap, topic, 0, records.slice(0, 3), { acks: 'all' })
   await ckProduce(node.bootstrap, topic, 0, records.slice(3), { acks: 'all', 'compression.type': 'zstd' })
-  assert.equal((await storedBatchHeaders(node, topic, 0)).length, 2)
+  // librdkafka may split a produce call into more batches when the machine is busy (linger ends early).
+  assert.ok((await storedBatchHeaders(node, topic, 0)).length >= 2)
 
   // One lookup per Python call: librdkafka sends a partition named twice only once.
   const timestamps = [base - 1, base, base + 2_500, base + 3_000, base + 4_001, base + 60_000]
