@@ -125,6 +125,16 @@ export function describeConfigs(source: BrokerConfigSource, resource: DescribeCo
   }
 }
 
+/**
+ * Every topic config as a topic with `overrides` has it, without synonyms or documentation: what
+ * CreateTopics v5+ answers for a created (or validated) topic, as Kafka's controller does.
+ */
+export function describeTopicConfigsWith(source: BrokerConfigSource, overrides: ReadonlyMap<string, string>): DescribedConfig[] {
+  const layers = brokerConfigLayers(source.image, source.nodeId, source.staticConfigs)
+  const options = { includeSynonyms: false, includeDocumentation: false }
+  return [...TOPIC_CONFIGS.values()].map((def) => describeTopicConfig(def, overrides, layers, options))
+}
+
 /** Kafka's Topic.validate, in its words. */
 export function topicNameError(name: string): string | undefined {
   if (name === '') return 'Topic name is illegal, it can\'t be empty'
