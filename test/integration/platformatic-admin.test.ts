@@ -16,6 +16,7 @@ import {
   Consumer,
   IncrementalAlterConfigOperationTypes,
   Producer,
+  type ProtocolError,
   createTopicsV7,
   findErrorBy,
   stringSerializers,
@@ -50,10 +51,15 @@ function fetcher(t: TestContext, node: BrokerNode): Consumer {
   return client
 }
 
-/** Asserts that `promise` rejects with the broker error `apiId` (e.g. TOPIC_ALREADY_EXISTS) somewhere in its error tree. */
-async function rejectsWith(promise: Promise<unknown>, apiId: string): Promise<void> {
+/**
+ * Asserts that `promise` rejects with the broker error `apiId` (e.g. TOPIC_ALREADY_EXISTS) somewhere
+ * in its error tree and, if given, with exactly the broker's `message` (Kafka's wording).
+ */
+async function rejectsWith(promise: Promise<unknown>, apiId: string, message?: string): Promise<void> {
   await assert.rejects(promise, (error: Error) => {
-    assert.ok(findErrorBy(error, 'apiId', apiId) !== null, `expected ${apiId}, got ${error.name}: ${error.message} ${JSON.stringify(error, (_key, value: unknown) => typeof value === 'bigint' ? String(value) : value)}`)
+    const found = findErrorBy<ProtocolError>(error, 'apiId', apiId)
+    assert.ok(found !== null, `expected ${apiId}, got ${error.name}: ${error.message} ${JSON.stringify(error, (_key, value: unknown) => typeof value === 'bigint' ? String(value) : value)}`)
+    if (message !== undefined) assert.equal(found.serverErrorMessage, message, apiId)
     return true
   })
 }
@@ -276,8 +282,9 @@ test('platformatic createPartitions grows a topic from 3 to 5 partitions and shr
   await client.createPartitions({ topics: [{ name: 'growing', count: 6, assignments: [{ brokerIds: [node.nodeId] }] }] })
   assert.equal((await client.metadata({ topics: ['growing'], forceUpdate: true })).topics.get('growing')?.partitionsCount, 6)
 
-  await rejectsWith(client.createPartitions({ topics: [{ name: 'growing', count: 2 }] }), 'INVALID_PARTITIONS')
-  await rejectsWith(client.createPartitions({ topics: [{ name: 'growing', count: 6 }] }), 'INVALID_PARTITIONS')
+  await rejectsWith(client.createPartitions({ topics: [{ name: 'growing', count: 2 }] }), 'INVALID_PARTITIONS',
+    'The topic growing currently has 6 partition(s); 2 would not be an increase.')
+  await rejectsWith(client.createPartitions({ topics: [{ name: 'growing', count: 6 }] }), 'INVALID_PARTITIONS', 'Topic already has 6 partition(s).')
   await rejectsWith(client.createPartitions({ topics: [{ name: 'growing', count: 7, assignments: [{ brokerIds: [node.nodeId + 1] }] }] }), 'INVALID_REPLICA_ASSIGNMENT')
   await rejectsWith(client.createPartitions({ topics: [{ name: 'nowhere', count: 5 }] }), 'UNKNOWN_TOPIC_OR_PARTITION')
   assert.equal((await client.metadata({ topics: ['growing'], forceUpdate: true })).topics.get('growing')?.partitionsCount, 6)
@@ -347,15 +354,21 @@ test('platformatic admin sees every CreateTopics error code the broker sends', a
   await client.createTopics({ topics: ['existing'], partitions: 1, replicas: 1 })
   const create = (options: CreateTopicsOptions): Promise<unknown> => client.createTopics(options)
 
-  await rejectsWith(create({ topics: ['existing'], partitions: 1, replicas: 1 }), 'TOPIC_ALREADY_EXISTS')
-  await rejectsWith(create({ topics: ['bad name!'], partitions: 1, replicas: 1 }), 'INVALID_TOPIC_EXCEPTION')
-  await rejectsWith(create({ topics: ['..'], partitions: 1, replicas: 1 }), 'INVALID_TOPIC_EXCEPTION')
-  await rejectsWith(create({ topics: ['no-partitions'], partitions: 0, replicas: 1 }), 'INVALID_PARTITIONS')
-  await rejectsWith(create({ topics: ['too-many-replicas'], partitions: 1, replicas: 3 }), 'INVALID_REPLICATION_FACTOR')
-  await rejectsWith(create({ topics: ['unknown-broker'], assignments: [{ partition: 0, brokers: [node.nodeId + 1] }] }), 'INVALID_REPLICA_ASSIGNMENT')
-  await rejectsWith(create({ topics: ['gap'], assignments: [{ partition: 0, brokers: [node.nodeId] }, { partition: 2, brokers: [node.nodeId] }] }), 'INVALID_REPLICA_ASSIGNMENT')
-  await rejectsWith(create({ topics: ['unknown-config'], partitions: 1, replicas: 1, configs: [{ name: 'no.such.config', value: '1' }] }), 'INVALID_CONFIG')
-  await rejectsWith(create({ topics: ['bad-value'], partitions: 1, replicas: 1, configs: [{ name: 'retention.ms', value: 'forever' }] }), 'INVALID_CONFIG')
+  await rejectsWith(create({ topics: ['existing'], partitions: 1, replicas: 1 }), 'TOPIC_ALREADY_EXISTS', "Topic 'existing' already exists.")
+  await rejectsWith(create({ topics: ['bad name!'], partitions: 1, replicas: 1 }), 'INVALID_TOPIC_EXCEPTION',
+    'Topic name "bad name!" is illegal, it contains a character other than ASCII alphanumerics, \'.\', \'_\' and \'-\'')
+  await rejectsWith(create({ topics: ['..'], partitions: 1, replicas: 1 }), 'INVALID_TOPIC_EXCEPTION', 'Topic name cannot be "." or ".."')
+  await rejectsWith(create({ topics: ['no-partitions'], partitions: 0, replicas: 1 }), 'INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
+  await rejectsWith(create({ topics: ['too-many-replicas'], partitions: 1, replicas: 3 }), 'INVALID_REPLICATION_FACTOR',
+    'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.')
+  await rejectsWith(create({ topics: ['unknown-broker'], assignments: [{ partition: 0, brokers: [node.nodeId + 1] }] }), 'INVALID_REPLICA_ASSIGNMENT',
+    `The manual partition assignment includes broker ${node.nodeId + 1}, but no such broker is registered.`)
+  await rejectsWith(create({ topics: ['gap'], assignments: [{ partition: 0, brokers: [node.nodeId] }, { partition: 2, brokers: [node.nodeId] }] }), 'INVALID_REPLICA_ASSIGNMENT',
+    'partitions should be a consecutive 0-based integer sequence')
+  await rejectsWith(create({ topics: ['unknown-config'], partitions: 1, replicas: 1, configs: [{ name: 'no.such.config', value: '1' }] }), 'INVALID_CONFIG',
+    'Unknown topic config name: no.such.config')
+  await rejectsWith(create({ topics: ['bad-value'], partitions: 1, replicas: 1, configs: [{ name: 'retention.ms', value: 'forever' }] }), 'INVALID_CONFIG',
+    'Invalid value forever for configuration retention.ms: Not a number of type LONG')
   await rejectsWith(create({ topics: ['bad-value'], partitions: 1, replicas: 1, configs: [{ name: 'cleanup.policy', value: 'shred' }] }), 'INVALID_CONFIG')
   await rejectsWith(client.deleteTopics({ topics: ['nowhere'] }), 'UNKNOWN_TOPIC_OR_PARTITION')
 
