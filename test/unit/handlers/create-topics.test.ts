@@ -65,4 +65,20 @@ describe('CreateTopics', () => {
     assert.deepEqual(calls.map(({ validateOnly }) => validateOnly), advertised(createTopicsHandler).map((version) => version % 2 === 0))
     assert.deepEqual(calls[0]?.specs.map(({ name, numPartitions }) => [name, numPartitions]), [['orders', 3], ['bad/name', -1]])
   })
+
+  it('answers v5+ with every topic config and its source, as Kafka does, when the node has config services', async () => {
+    const topics = fakeTopicServices({
+      createTopics: async () => [
+        { name: 'orders', errorCode: ErrorCode.NONE, errorMessage: null, topicId: topicIdOf(1), numPartitions: 3, replicationFactor: 1, configs: new Map([['cleanup.policy', 'compact']]) },
+      ],
+    })
+    const configs = { staticBrokerConfigs: new Map([['log.retention.ms', '3600000']]), alterConfigs: async () => assert.fail('alterConfigs was not expected') }
+    const ctx = handlerContext(() => MetadataImage.EMPTY, { topics, configs })
+    const response = await handleAndDecode<CreateTopicsResponse>(createTopicsHandler, ctx, { ...request, topics: request.topics.slice(0, 1) }, 7)
+    const answered = new Map(response.topics[0]?.configs?.map((config) => [config.name, [config.value, config.configSource]]))
+    assert.deepEqual(answered.get('cleanup.policy'), ['compact', 1], 'DYNAMIC_TOPIC_CONFIG')
+    assert.deepEqual(answered.get('retention.ms'), ['3600000', 4], 'STATIC_BROKER_CONFIG')
+    assert.deepEqual(answered.get('segment.bytes'), ['1073741824', 5], 'DEFAULT_CONFIG')
+    assert.ok(answered.size > 20, `${answered.size} configs`)
+  })
 })
