@@ -12,6 +12,17 @@ def text(b):
     return None if b is None else b.decode('utf-8')
 def out(x):
     json.dump(x, sys.stdout)
+def outcome(futures):
+    # AdminClient futures by topic name or ConfigResource: None when done, else librdkafka's error name.
+    result = {}
+    for key, future in futures.items():
+        name = key if isinstance(key, str) else key.name
+        try:
+            future.result(timeout=10)
+            result[name] = None
+        except KafkaException as e:
+            result[name] = e.args[0].name()
+    return result
 `
 
 export interface CkRecord {

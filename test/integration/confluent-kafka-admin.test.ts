@@ -13,16 +13,6 @@ import { ckProduce, ckRun, type CkRecord } from '../helpers/confluent-kafka.js'
 const ADMIN = `
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 a = AdminClient({'bootstrap.servers': args['bootstrap']})
-def outcome(futures):
-    result = {}
-    for key, future in futures.items():
-        name = key if isinstance(key, str) else key.name
-        try:
-            future.result(timeout=10)
-            result[name] = None
-        except KafkaException as e:
-            result[name] = e.args[0].name()
-    return result
 def entry(e):
     return {'value': e.value, 'source': ConfigSource(e.source).name, 'isDefault': e.is_default, 'isReadOnly': e.is_read_only,
             'isSensitive': e.is_sensitive, 'synonyms': [[s.name, s.value, ConfigSource(s.source).name] for s in e.synonyms.values()]}

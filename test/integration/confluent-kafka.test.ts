@@ -15,15 +15,6 @@ const CONSUMER = { 'group.id': 'sluice-e2e', 'enable.auto.commit': false } as co
 const ADMIN = `
 from confluent_kafka.admin import AdminClient, NewTopic
 a = AdminClient({'bootstrap.servers': args['bootstrap']})
-def outcome(futures):
-    result = {}
-    for name, future in futures.items():
-        try:
-            future.result(timeout=10)
-            result[name] = None
-        except KafkaException as e:
-            result[name] = e.args[0].name()
-    return result
 def topics():
     md = a.list_topics(timeout=10)
     return {'brokers': {str(b.id): '%s:%d' % (b.host, b.port) for b in md.brokers.values()}, 'controller': md.controller_id,
@@ -82,11 +73,14 @@ test('the Producer writes keyed records with headers through every codec with ac
 
     const batches = await storedBatchHeaders(node, topic, 0)
     assert.equal(batches.reduce((sum, batch) => sum + batch.recordCount, 0), records.length, codec)
-    // lz4 needs FindCoordinator v0 advertised (librdkafka's LZ4 probe): see rdkafka-offsets.test.ts.
-    if (codec === 'lz4') continue
     const expected = compressionTypeFromName(codec)
     assert.ok(expected !== undefined)
-    for (const batch of batches) assert.equal(batch.compression, expected, `${codec}: stored batch at ${batch.baseOffset} has codec ${CompressionType[batch.compression]}`)
+    // librdkafka sends a batch uncompressed when compressing does not make it smaller, as with a
+    // lone record split off on a busy machine: every batch of several records carries the codec.
+    assert.ok(batches.some((batch) => batch.compression === expected), `${codec}: no stored batch carries the codec`)
+    for (const batch of batches) {
+      if (batch.recordCount > 1) assert.equal(batch.compression, expected, `${codec}: stored batch at ${batch.baseOffset} has codec ${CompressionType[batch.compression]}`)
+    }
   }
 })
 

@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import kafkajs from 'kafkajs'
-import type { Admin, ConfigEntries, KafkaConfig, Producer } from 'kafkajs'
+import type { Admin, ConfigEntries, Producer } from 'kafkajs'
 import type { BrokerNode } from '../../src/index.js'
 import { startRestartableBroker, startTestBroker, waitFor } from '../helpers/broker.js'
 import { runKcat } from '../helpers/kcat.js'
+import { KAFKAJS_RETRY, connectedKafkajsAdmin, connectedKafkajsProducer, kafkajsClient } from '../helpers/kafkajs.js'
 
-const { Kafka, ConfigResourceTypes, logLevel } = kafkajs
+const { ConfigResourceTypes } = kafkajs
 
 /** DescribeConfigsResponse.ConfigSource ids, as Kafka numbers them. */
 const DYNAMIC_TOPIC_CONFIG = 1
@@ -19,32 +20,12 @@ const DYNAMIC_BROKER_CONFIG = 2
 const STATIC_BROKER_CONFIG = 4
 const DEFAULT_CONFIG = 5
 
-const RETRY = { retries: 1, initialRetryTime: 50, maxRetryTime: 200 } as const
-
-function kafka(node: BrokerNode, clientId: string): InstanceType<typeof Kafka> {
-  const config: KafkaConfig = {
-    clientId,
-    brokers: [node.bootstrap],
-    connectionTimeout: 2000,
-    requestTimeout: 5000,
-    retry: RETRY,
-    logLevel: logLevel.NOTHING,
-  }
-  return new Kafka(config)
+function connectedAdmin(t: TestContext, node: BrokerNode): Promise<Admin> {
+  return connectedKafkajsAdmin(t, node, 'kafkajs-admin-test')
 }
 
-async function connectedAdmin(t: TestContext, node: BrokerNode): Promise<Admin> {
-  const admin = kafka(node, 'kafkajs-admin-test').admin({ retry: RETRY })
-  t.after(() => admin.disconnect())
-  await admin.connect()
-  return admin
-}
-
-async function connectedProducer(t: TestContext, node: BrokerNode): Promise<Producer> {
-  const producer = kafka(node, 'kafkajs-admin-test-producer').producer({ allowAutoTopicCreation: false, retry: RETRY })
-  t.after(() => producer.disconnect())
-  await producer.connect()
-  return producer
+function connectedProducer(t: TestContext, node: BrokerNode): Promise<Producer> {
+  return connectedKafkajsProducer(t, node, 'kafkajs-admin-test-producer', false)
 }
 
 /**
@@ -373,7 +354,7 @@ test('kafkajs lowering retention.ms through alterConfigs deletes the old segment
 
 test('kafkajs sees every config again after a broker restart', async (t) => {
   const broker = await startRestartableBroker(t, { 'log.retention.ms': '3600000' })
-  const setUp = kafka(broker.current(), 'kafkajs-admin-before-restart').admin({ retry: RETRY })
+  const setUp = kafkajsClient(broker.current(), 'kafkajs-admin-before-restart').admin({ retry: KAFKAJS_RETRY })
   await setUp.connect()
   try {
     await setUp.createTopics({

@@ -7,14 +7,15 @@ import { createRequire } from 'node:module'
 import { promisify } from 'node:util'
 import { test, type TestContext } from 'node:test'
 import kafkajs from 'kafkajs'
-import type { Admin, CompressionTypes as KafkajsCompression, KafkaConfig, Producer } from 'kafkajs'
+import type { Admin, CompressionTypes as KafkajsCompression, Producer } from 'kafkajs'
 import { CompressionType } from '../../src/protocol/compression/compression-type.js'
 import type { BrokerNode } from '../../src/index.js'
 import { startTestBroker, storedBatchHeaders } from '../helpers/broker.js'
 import { kafkajsZstdCodec, type KafkajsCodec } from '../helpers/kafkajs-zstd-codec.js'
+import { connectedKafkajsAdmin, connectedKafkajsProducer } from '../helpers/kafkajs.js'
 import { assertOneStoredBatch } from '../helpers/stored-records.js'
 
-const { Kafka, CompressionTypes, CompressionCodecs, logLevel } = kafkajs
+const { CompressionTypes, CompressionCodecs } = kafkajs
 const execFileAsync = promisify(execFile)
 const require = createRequire(import.meta.url)
 
@@ -26,34 +27,12 @@ CompressionCodecs[CompressionTypes.Snappy] = snappyCodec
 CompressionCodecs[CompressionTypes.LZ4] = new Lz4Codec().codec
 CompressionCodecs[CompressionTypes.ZSTD] = kafkajsZstdCodec
 
-/** Low timeouts and few retries, so that an error surfaces in well under a second. */
-function kafka(node: BrokerNode, clientId: string): InstanceType<typeof Kafka> {
-  const config: KafkaConfig = {
-    clientId,
-    brokers: [node.bootstrap],
-    connectionTimeout: 2000,
-    requestTimeout: 5000,
-    retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 },
-    logLevel: logLevel.NOTHING,
-  }
-  return new Kafka(config)
+function connectedAdmin(t: TestContext, node: BrokerNode): Promise<Admin> {
+  return connectedKafkajsAdmin(t, node, 'kafkajs-test-admin')
 }
 
-async function connectedAdmin(t: TestContext, node: BrokerNode): Promise<Admin> {
-  const admin = kafka(node, 'kafkajs-test-admin').admin({ retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 } })
-  t.after(() => admin.disconnect())
-  await admin.connect()
-  return admin
-}
-
-async function connectedProducer(t: TestContext, node: BrokerNode, allowAutoTopicCreation: boolean): Promise<Producer> {
-  const producer = kafka(node, 'kafkajs-test-producer').producer({
-    allowAutoTopicCreation,
-    retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 },
-  })
-  t.after(() => producer.disconnect())
-  await producer.connect()
-  return producer
+function connectedProducer(t: TestContext, node: BrokerNode, allowAutoTopicCreation: boolean): Promise<Producer> {
+  return connectedKafkajsProducer(t, node, 'kafkajs-test-producer', allowAutoTopicCreation)
 }
 
 // Explicit timestamps, but recent ones: records older than retention.ms (7 days) may be deleted by
