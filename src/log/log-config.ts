@@ -78,3 +78,8 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
 export function logConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides }
 }
+
+/** cleanup.policy includes compact: the log may have holes in its offsets by design. */
+export function isCompacted(config: LogConfig): boolean {
+  return config.cleanupPolicy.includes('compact')
+}

@@ -2,16 +2,14 @@
 // append path (validate, assign offsets by patching the header, write, index), reads as file
 // slices, offset lookups, truncation and the flush policy. Retention and compaction act on it from
 // outside (retention.ts, cleaner.ts); the log manager opens, flushes and closes it.
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Clock } from '../clock.js'
 import { readRecords } from '../protocol/read-records.js'
 import {
-  BASE_TIMESTAMP_OFFSET,
   LAST_OFFSET_DELTA_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   RECORD_COUNT_OFFSET,
   TimestampType,
-  checkRecordBatch,
   readRecordBatchHeader,
   setBaseOffset,
   setMaxTimestamp,
@@ -19,10 +17,11 @@ import {
   type RecordBatchProblem,
 } from '../protocol/record-batch.js'
 import { readFully, scanBatches } from './batch-scanner.js'
-import { LEADER_EPOCH_CHECKPOINT_FILE, LeaderEpochCache, readLeaderEpochCheckpoint, writeLeaderEpochCheckpoint, type EpochEndOffset } from './leader-epoch-checkpoint.js'
-import { recoverCleanerLeftovers } from './cleaner-swap.js'
-import { NO_LIMIT, type LogConfig } from './log-config.js'
-import { DELETED_SUFFIX, LOG_SUFFIX, LogSegment, type FileSlice } from './segment.js'
+import { LEADER_EPOCH_CHECKPOINT_FILE, writeLeaderEpochCheckpoint, type EpochEndOffset, type LeaderEpochCache } from './leader-epoch-checkpoint.js'
+import { batchRefusal } from './append-validation.js'
+import { loadLog } from './log-loader.js'
+import { isCompacted, type LogConfig } from './log-config.js'
+import { LogSegment, type FileSlice } from './segment.js'
 import type { Storage } from './storage.js'
 import { StorageError } from './storage-error.js'
 
@@ -40,10 +39,6 @@ export const MAX_TIMESTAMP = -3n
  * the log where a rolled segment lost its tail (open()). Compacted logs fsync at the roll.
  */
 const ROLLED_SEGMENT_FLUSH_DELAY_MS = 35_000
-
-function isCompacted(config: LogConfig): boolean {
-  return config.cleanupPolicy.includes('compact')
-}
 
 /** Int32 offset deltas inside a segment: a segment never spans more offsets than this. */
 const MAX_OFFSETS_PER_SEGMENT = 2n ** 31n - 1n
@@ -162,75 +157,10 @@ export class PartitionLog {
     if (recovery.recoveredSegments > 0) this.flushedOffset = endOffset
   }
 
-  /** Opens the log in `directory` (creating it when new) and recovers it after an unclean stop. */
+  /** Opens the log in `directory` (creating it when new) and recovers it after an unclean stop (log-loader.ts). */
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
-    const { storage, directory, config, clock } = options
-    const isNew = (await storage.sizeOf(directory)) === undefined
-    await storage.mkdir(directory)
-    // A new partition directory must survive a power loss as much as the data written into it.
-    if (isNew) await storage.syncDirectory(dirname(directory))
-    const segmentOptions = { indexIntervalBytes: config.indexIntervalBytes, maxIndexBytes: config.segmentIndexBytes }
-    // A compaction that a crash interrupted is finished or discarded before the segments are listed.
-    await recoverCleanerLeftovers(storage, directory, segmentOptions, clock.nowMs())
-    const names = await storage.readdir(directory)
-    for (const name of names) {
-      // Leftovers of a delete or an atomic write that a crash interrupted.
-      if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp')) await storage.unlink(join(directory, name))
-    }
-    const baseOffsets = names
-      .filter((name) => name.endsWith(LOG_SUFFIX) && /^\d{20}\.log$/.test(name))
-      .map((name) => BigInt(name.slice(0, 20)))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    const segments: LogSegment[] = []
-    for (const baseOffset of baseOffsets) segments.push(await LogSegment.open(storage, directory, baseOffset, segmentOptions, clock.nowMs()))
-    if (segments.length === 0) {
-      const initial = options.logStartOffset > 0n ? options.logStartOffset : 0n
-      segments.push(await LogSegment.create(storage, directory, initial, segmentOptions, clock.nowMs()))
-    }
-
-    const report = { recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, reasons: [] as string[] }
-    const needsRecovery = async (segment: LogSegment, index: number): Promise<boolean> => {
-      if (!options.hadCleanShutdown) {
-        const next = segments[index + 1]
-        return next === undefined || next.baseOffset > options.recoveryPoint
-      }
-      // After a clean stop only a missing index forces a rebuild.
-      return (await storage.sizeOf(segment.offsetIndex.path)) === undefined && segment.sizeBytes > 0
-    }
-    let endOffset: bigint | undefined
-    for (let index = 0; index < segments.length; index++) {
-      const segment = segments[index]!
-      if (!(await needsRecovery(segment, index))) continue
-      const result = await segment.recover()
-      report.recoveredSegments++
-      // A rolled segment is fsync'd a while after the roll, so a power loss can take its tail while
-      // the next segment (or its creation) survived: the hole is a cut like a torn batch. A
-      // compacted log may have holes by design; its rolls fsync at once, so it never needs this.
-      const next = segments[index + 1]
-      const isHoleBeforeNext = next !== undefined && !isCompacted(config) && (result.nextOffset ?? segment.baseOffset) < next.baseOffset
-      if (isHoleBeforeNext) report.reasons.push(`segment ${segment.baseOffset}: ends at ${result.nextOffset ?? segment.baseOffset}, before the next segment's base ${next.baseOffset}`)
-      if (result.truncatedBytes > 0 || isHoleBeforeNext) {
-        report.truncatedBytes += result.truncatedBytes
-        if (result.reason !== undefined) report.reasons.push(`segment ${segment.baseOffset}: ${result.reason}`)
-        // Nothing after a damaged batch can be trusted to follow it: later segments go too.
-        const later = segments.splice(index + 1)
-        for (const dropped of later) {
-          await dropped.markDeleted()
-          await dropped.destroy()
-        }
-        report.deletedSegments += later.length
-      }
-      if (index === segments.length - 1) endOffset = result.nextOffset ?? segment.baseOffset
-    }
-    // The removals must be durable before anything is appended after the cut: otherwise a power
-    // loss brings the dropped segments back, holding the offsets that new appends reuse.
-    if (report.deletedSegments > 0) await storage.syncDirectory(directory)
-    const active = segments[segments.length - 1]!
-    endOffset ??= (await active.readNextOffset()) ?? active.baseOffset
-    // An empty active segment left behind by a crash may start beyond the data before it.
-    if (endOffset < active.baseOffset) endOffset = active.baseOffset
-    const epochs = new LeaderEpochCache(await readLeaderEpochCheckpoint(storage, join(directory, LEADER_EPOCH_CHECKPOINT_FILE)))
-    return new PartitionLog(options, segments, endOffset, config, report, epochs)
+    const { segments, endOffset, report, epochs } = await loadLog(options)
+    return new PartitionLog(options, segments, endOffset, options.config, report, epochs)
   }
 
   /** The log dir failed: refuse appends and reads from now on (KAFKA_STORAGE_ERROR). */
@@ -402,38 +332,10 @@ export class PartitionLog {
     if (group.length > 0) await this.writeGroup(group)
   }
 
-  /** Why the log refuses a batch before anything is written (CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, storage). */
+  /** Why the log refuses a batch before anything is written (offline, or append-validation.ts). */
   private refusal(batch: Buffer): AppendResult | undefined {
     if (this.offlineError !== undefined) return { ok: false, problem: 'storage', reason: this.offlineError.message, error: this.offlineError }
-    const config = this.currentConfig
-    if (batch.length > config.maxMessageBytes) {
-      return { ok: false, problem: 'batch-too-large', reason: `batch of ${batch.length} bytes exceeds max.message.bytes ${config.maxMessageBytes}` }
-    }
-    const fault = checkRecordBatch(batch)
-    if (fault !== undefined) return { ok: false, problem: fault.problem, reason: fault.reason }
-    return this.timestampRefusal(batch, config)
-  }
-
-  /**
-   * message.timestamp.before/after.max.ms for CreateTime topics (KIP-937). Kafka checks every
-   * record; the batch's first timestamp and its largest bound them without decompressing (a record
-   * timestamped before the first one is the one case this lets through).
-   */
-  private timestampRefusal(batch: Buffer, config: LogConfig): AppendResult | undefined {
-    if (config.messageTimestampType !== 'CreateTime') return undefined
-    if (config.messageTimestampBeforeMaxMs >= NO_LIMIT && config.messageTimestampAfterMaxMs >= NO_LIMIT) return undefined
-    const nowMs = BigInt(this.options.clock.nowMs())
-    const earliest = nowMs - BigInt(config.messageTimestampBeforeMaxMs)
-    const latest = nowMs + BigInt(config.messageTimestampAfterMaxMs)
-    for (const timestamp of [batch.readBigInt64BE(BASE_TIMESTAMP_OFFSET), batch.readBigInt64BE(MAX_TIMESTAMP_OFFSET)]) {
-      if (timestamp >= 0n && (timestamp < earliest || timestamp > latest)) {
-        return {
-          ok: false, problem: 'invalid-timestamp',
-          reason: `Timestamp ${timestamp} of message is out of range. The timestamp should be within [${earliest}, ${latest}]`,
-        }
-      }
-    }
-    return undefined
+    return batchRefusal(batch, this.currentConfig, this.options.clock.nowMs())
   }
 
   /** Assigns the batch its offsets, leader epoch and (under LogAppendTime) timestamp, in place. */
