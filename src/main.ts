@@ -10,10 +10,23 @@ import { readBrokerConfigFile } from './config/broker-config-file.js'
 import { parseBrokerConfig } from './config/broker-config.js'
 import { ConfigError } from './config/config-error.js'
 import { MetaPropertiesMismatchError } from './log/meta-properties.js'
+import { StorageError } from './log/storage-error.js'
 import { startBroker } from './node/broker-node.js'
 
 /** How long shutdown lets requests in flight finish before their connections are dropped. */
 const SHUTDOWN_TIMEOUT_MS = 30_000
+
+/** One line for a start-up failure the operator can fix; undefined for anything else (a bug). */
+function startFailure(error: unknown): string | undefined {
+  if (error instanceof ConfigError || error instanceof MetaPropertiesMismatchError) return error.message
+  if (error instanceof StorageError) return `log dir problem: ${error.message}`
+  const listen = error as { code?: unknown; syscall?: unknown; address?: unknown; port?: unknown }
+  if (listen.syscall === 'listen' && (listen.code === 'EADDRINUSE' || listen.code === 'EACCES' || listen.code === 'EADDRNOTAVAIL')) {
+    const what = listen.code === 'EADDRINUSE' ? 'the address is already in use' : listen.code === 'EACCES' ? 'permission denied' : 'no such address on this machine'
+    return `cannot listen on ${String(listen.address)}:${String(listen.port)}: ${what} (${String(listen.code)}); see listeners in the configuration`
+  }
+  return undefined
+}
 
 async function server(configPath: string | undefined, overrides: readonly string[]): Promise<number> {
   const logger = pino({ level: process.env.SLUICE_LOG_LEVEL ?? 'info' })
@@ -24,8 +37,9 @@ async function server(configPath: string | undefined, overrides: readonly string
     for (const warning of warnings) logger.warn({ warning }, warning)
     node = await startBroker({ config, staticConfigs, logger })
   } catch (error) {
-    if (!(error instanceof ConfigError) && !(error instanceof MetaPropertiesMismatchError)) throw error
-    process.stderr.write(`sluice: ${error.message}\n`)
+    const reason = startFailure(error)
+    if (reason === undefined) throw error
+    process.stderr.write(`sluice: ${reason}\n`)
     return 1
   }
   process.stderr.write(`sluice: node ${node.nodeId} of cluster ${node.clusterId} serving on ${node.bootstrap}\n`)

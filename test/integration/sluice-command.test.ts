@@ -2,6 +2,7 @@
 // Kafka does before anything starts, then runs the node until a signal stops it.
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -54,4 +55,17 @@ test('the shipped server.properties starts a node that warns about unknown keys 
   // A clean stop leaves Kafka's marker, so the next start skips recovery.
   assert.ok((await readdir(logDir)).includes('.kafka_cleanshutdown'))
   assert.match(await readFile(join(logDir, 'meta.properties'), 'utf8'), /node\.id=1/)
+})
+
+test('a listener port already in use stops start-up with one line naming the address, not a stack trace', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())))
+  const port = (blocker.address() as AddressInfo).port
+  const logDir = await mkdtemp(join(tmpdir(), 'sluice-command-'))
+  t.after(() => rm(logDir, { recursive: true, force: true }))
+  const result = await sluice('server', '--config', 'config/server.properties', '--override', `log.dirs=${logDir}`,
+    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:0`, '--override', 'controller.quorum.voters=1@127.0.0.1:0')
+  assert.equal(result.code, 1)
+  assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners in the configuration`)
 })
