@@ -19,14 +19,13 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { ApiKey } from '../src/protocol/generated/api-registry.js'
-import type { ApiVersionsResponse } from '../src/protocol/generated/apis/api-versions.js'
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic, type CreateTopicsResponse } from '../src/protocol/generated/apis/create-topics.js'
 import { defaultDescribeConfigsRequest, type DescribeConfigsResponse } from '../src/protocol/generated/apis/describe-configs.js'
 import { defaultMetadataRequest, type MetadataResponse } from '../src/protocol/generated/apis/metadata.js'
 import { BenchError, type BrokerProcess, root, secondsSince, startBroker, stopBroker } from './support/broker-process.js'
 import type { FsTraceEvent } from './support/fs-trace.js'
-import { ConnectionClosedError, KafkaConnection } from './support/kafka-connection.js'
-import { printTable, round } from './support/measure.js'
+import { ConnectionClosedError, KafkaConnection, advertisedVersions, measureRoundTrips, pickVersion } from './support/kafka-connection.js'
+import { median, percentile, printTable, round } from './support/measure.js'
 
 const TOPICS = 1000
 const TOPICS_PER_REQUEST = 100
@@ -44,15 +43,6 @@ const WANTED = { apiVersions: 3, createTopics: 7, metadata: 12, describeConfigs:
 
 const topicName = (i: number): string => `${TOPIC_PREFIX}${String(i).padStart(4, '0')}`
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]!
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
-}
 
 const msSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6
 
@@ -60,33 +50,6 @@ const msSince = (start: bigint): number => Number(process.hrtime.bigint() - star
 const wallMs = (): number => performance.timeOrigin + performance.now()
 
 /** The advertised version range of each API key, from one ApiVersions v3 request. */
-async function apiVersions(connection: KafkaConnection): Promise<Map<number, { min: number; max: number }>> {
-  const response = await connection.request<ApiVersionsResponse>(ApiKey.API_VERSIONS, WANTED.apiVersions,
-    { clientSoftwareName: 'sluice-bench', clientSoftwareVersion: '0.1.0', unknownTaggedFields: undefined }, REQUEST_TIMEOUT_MS, 'ApiVersions')
-  if (response.errorCode !== ErrorCode.NONE) throw new BenchError(`ApiVersions answered error ${response.errorCode}`)
-  return new Map(response.apiKeys.map((key) => [key.apiKey, { min: key.minVersion, max: key.maxVersion }]))
-}
-
-/** min(wanted, advertised max), or undefined when the API is not advertised or too new for us. */
-function pickVersion(advertised: Map<number, { min: number; max: number }>, apiKey: number, wanted: number): number | undefined {
-  const range = advertised.get(apiKey)
-  if (range === undefined) return undefined
-  const version = Math.min(wanted, range.max)
-  return version >= range.min ? version : undefined
-}
-
-/** ApiVersions round trips in ms (sequential, after a warm-up). */
-async function measureRtt(connection: KafkaConnection): Promise<number[]> {
-  const body = { clientSoftwareName: 'sluice-bench', clientSoftwareVersion: '0.1.0', unknownTaggedFields: undefined }
-  for (let i = 0; i < RTT_WARMUP; i++) await connection.request(ApiKey.API_VERSIONS, WANTED.apiVersions, body, REQUEST_TIMEOUT_MS, 'ApiVersions')
-  const samples: number[] = []
-  for (let i = 0; i < RTT_SAMPLES; i++) {
-    const start = process.hrtime.bigint()
-    await connection.request(ApiKey.API_VERSIONS, WANTED.apiVersions, body, REQUEST_TIMEOUT_MS, 'ApiVersions')
-    samples.push(msSince(start))
-  }
-  return samples
-}
 
 /** Creates TOPICS topics in requests of TOPICS_PER_REQUEST; returns the total seconds and each request's ms. */
 async function createTopics(connection: KafkaConnection, version: number): Promise<{ seconds: number; batchMs: number[]; startWallMs: number; endWallMs: number }> {
@@ -326,20 +289,20 @@ async function main(argv: readonly string[]): Promise<void> {
     broker = await startBroker(logDir, async (started, secondsLeft) => {
       const probe = await KafkaConnection.open(started.port, Math.max(500, secondsLeft * 1000))
       try {
-        await apiVersions(probe)
+        await advertisedVersions(probe)
       } finally {
         probe.close()
       }
     }, 'ApiVersions', traceFs ? { nodeArgs: ['--import', join(root, 'dist', 'bench', 'support', 'fs-trace.js')], env: { SLUICE_FS_TRACE_OUT: tracePath } } : {})
 
     connection = await KafkaConnection.open(broker.port)
-    const advertised = await apiVersions(connection)
+    const advertised = await advertisedVersions(connection)
     const createVersion = pickVersion(advertised, ApiKey.CREATE_TOPICS, WANTED.createTopics)
     const metadataVersion = pickVersion(advertised, ApiKey.METADATA, WANTED.metadata)
     if (createVersion === undefined) throw new BenchError('the broker does not advertise CreateTopics')
     if (metadataVersion === undefined) throw new BenchError('the broker does not advertise Metadata')
 
-    const rtt = await measureRtt(connection)
+    const rtt = await measureRoundTrips(connection, RTT_SAMPLES, RTT_WARMUP)
     settleDisk()
     const create = await createTopics(connection, createVersion)
     const visible = await countTopics(connection, metadataVersion)

@@ -108,14 +108,15 @@ function brokerNodeArgs(): string[] {
 /**
  * Starts `sluice server` on free ports with `logDir`, and waits until a TCP connect succeeds and
  * then `probe` (given the broker and the seconds left; named `probeName` in errors) resolves, all within
- * BROKER_START_TIMEOUT_MS; `options` adds Node options and environment variables for the child.
+ * BROKER_START_TIMEOUT_MS; `options` adds Node options, environment variables and server.properties
+ * overrides (`key=value`) for the child.
  * On failure the broker is stopped and the error carries its output tail.
  */
 export async function startBroker(
   logDir: string,
   probe: (broker: BrokerProcess, secondsLeft: number) => Promise<void>,
   probeName = 'Metadata',
-  options: { readonly nodeArgs?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {},
+  options: { readonly nodeArgs?: readonly string[]; readonly env?: NodeJS.ProcessEnv; readonly overrides?: readonly string[] } = {},
 ): Promise<BrokerProcess> {
   const main = join(root, 'dist', 'src', 'main.js')
   const port = await freePort()
@@ -133,6 +134,7 @@ export async function startBroker(
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     '--override',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    ...(options.overrides ?? []).flatMap((override) => ['--override', override]),
   ]
   const env = options.env === undefined ? process.env : { ...process.env, ...options.env }
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
