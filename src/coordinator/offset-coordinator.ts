@@ -214,10 +214,12 @@ export class OffsetCoordinator {
    * once committed, else the code Kafka answers for a failed group write. `onCommitted` runs only
    * after a successful append while this node still owns the partition.
    */
-  async writeGroupRecords(groupId: string, records: readonly RecordInput[], onCommitted: (groups: PartitionGroups) => void = () => {}): Promise<number> {
+  async writeGroupRecords(groupId: string, records: ReadonlyArray<{ readonly key: Buffer; readonly value: Buffer | null }>,
+    onCommitted: (groups: PartitionGroups) => void = () => {}): Promise<number> {
     const owned = this.partitions.get(this.partitionFor(groupId))
     if (owned === undefined || owned.status !== 'active') return ErrorCode.NOT_COORDINATOR
-    const appendError = await owned.log.append(buildRecordBatchSync({ records: [...records] }))
+    const timestamp = BigInt(this.options.clock.nowMs())
+    const appendError = await owned.log.append(buildRecordBatchSync({ records: records.map((record): RecordInput => ({ ...record, timestamp })) }))
     if (this.partitions.get(owned.index) !== owned) return ErrorCode.NOT_COORDINATOR
     const errorCode = storeGroupErrorFor(appendError)
     if (errorCode === ErrorCode.NONE) onCommitted(owned.groups)
@@ -226,8 +228,7 @@ export class OffsetCoordinator {
   }
 
   private storeGroup(groupId: string, value: GroupMetadataValue | null): Promise<number> {
-    const timestamp = BigInt(this.options.clock.nowMs())
-    return this.writeGroupRecords(groupId, [{ key: encodeGroupMetadataKey(groupId), value: value === null ? null : encodeGroupMetadataValue(value), timestamp }])
+    return this.writeGroupRecords(groupId, [{ key: encodeGroupMetadataKey(groupId), value: value === null ? null : encodeGroupMetadataValue(value) }])
   }
 
   /** The `__consumer_offsets` partition of a group. */
