@@ -365,6 +365,7 @@ export class GroupMembership {
   }
 
   async syncGroup(input: SyncGroupInput): Promise<SyncGroupResult> {
+    if (input.groupId === '') return syncError(ErrorCode.INVALID_GROUP_ID)
     const coordinatorError = this.options.coordinatorError(input.groupId)
     if (coordinatorError !== ErrorCode.NONE) return syncError(coordinatorError)
     const group = this.groups.get(input.groupId)
@@ -428,6 +429,7 @@ export class GroupMembership {
   }
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID
     const coordinatorError = this.options.coordinatorError(groupId)
     if (coordinatorError !== ErrorCode.NONE) return coordinatorError
     const group = this.groups.get(groupId)
@@ -443,6 +445,7 @@ export class GroupMembership {
   }
 
   leaveGroup(groupId: string, members: readonly LeaveGroupMemberInput[]): LeaveGroupResult {
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] }
     const coordinatorError = this.options.coordinatorError(groupId)
     if (coordinatorError !== ErrorCode.NONE) return { errorCode: coordinatorError, members: [] }
     const group = this.groups.get(groupId)
