@@ -1,6 +1,7 @@
 // One classic group's state and members, as Kafka's GroupMetadata (3.x) / ClassicGroup (4.x) keeps
 // them. Pure bookkeeping: the rules of when to rebalance, answer or expire live in
 // group-membership.ts, which owns the timers.
+import { ErrorCode } from '../../protocol/error-codes.js'
 import type { GroupMetadataValue } from '../offsets-record-codec.js'
 import type { ScheduledTask } from './group-scheduler.js'
 
@@ -51,6 +52,15 @@ export interface GroupMember {
   awaitingJoin: ((result: JoinGroupResult) => void) | null
   awaitingSync: ((result: SyncGroupResult) => void) | null
   heartbeatTimer: ScheduledTask | null
+}
+
+/** What a JoinGroup says about the member itself. */
+export interface MemberJoin {
+  readonly clientId: string
+  readonly clientHost: string
+  readonly sessionTimeoutMs: number
+  readonly rebalanceTimeoutMs: number
+  readonly protocols: readonly JoinProtocol[]
 }
 
 export const EMPTY_ASSIGNMENT = Buffer.alloc(0)
@@ -254,4 +264,36 @@ export class ClassicGroup {
     group.state = group.members.size === 0 ? 'Empty' : 'Stable'
     return group
   }
+}
+
+/** Whether a rejoining member sent the same protocols and metadata as before. */
+export function protocolsMatch(member: GroupMember, input: MemberJoin): boolean {
+  return member.protocols.length === input.protocols.length &&
+    member.protocols.every((p, index) => p.name === input.protocols[index]?.name && p.metadata.equals(input.protocols[index]!.metadata))
+}
+
+/** Takes a rejoining member's new protocols and timeouts; it now waits for the join to complete. */
+export function updateMember(member: GroupMember, input: MemberJoin, respond: (result: JoinGroupResult) => void): void {
+  member.protocols = [...input.protocols]
+  member.rebalanceTimeoutMs = input.rebalanceTimeoutMs
+  member.sessionTimeoutMs = input.sessionTimeoutMs
+  member.clientId = input.clientId
+  member.clientHost = input.clientHost
+  // A second JoinGroup from the same member replaces the first, which gets an error instead of hanging.
+  invokeJoin(member, joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId))
+  member.awaitingJoin = respond
+}
+
+/** Answers the member's parked JoinGroup, if any. */
+export function invokeJoin(member: GroupMember, result: JoinGroupResult): void {
+  const respond = member.awaitingJoin
+  member.awaitingJoin = null
+  respond?.(result)
+}
+
+/** Answers the member's parked SyncGroup, if any. */
+export function invokeSync(member: GroupMember, result: SyncGroupResult): void {
+  const respond = member.awaitingSync
+  member.awaitingSync = null
+  respond?.(result)
 }

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { GroupMetadataValue } from '../offsets-record-codec.js'
 import {
-  ClassicGroup, EMPTY_ASSIGNMENT, joinError, syncError,
+  ClassicGroup, EMPTY_ASSIGNMENT, invokeJoin, invokeSync, joinError, protocolsMatch, syncError, updateMember,
   type GroupMember, type JoinGroupResult, type JoinProtocol, type SyncGroupResult,
 } from './classic-group.js'
 import type { GroupScheduler } from './group-scheduler.js'
@@ -535,32 +535,4 @@ export class GroupMembership {
   close(): void {
     for (const groupId of [...this.groups.keys()]) this.unloadGroup(groupId, ErrorCode.COORDINATOR_NOT_AVAILABLE)
   }
-}
-
-function protocolsMatch(member: GroupMember, input: JoinGroupInput): boolean {
-  return member.protocols.length === input.protocols.length &&
-    member.protocols.every((p, index) => p.name === input.protocols[index]?.name && p.metadata.equals(input.protocols[index]!.metadata))
-}
-
-function updateMember(member: GroupMember, input: JoinGroupInput, respond: (result: JoinGroupResult) => void): void {
-  member.protocols = [...input.protocols]
-  member.rebalanceTimeoutMs = input.rebalanceTimeoutMs
-  member.sessionTimeoutMs = input.sessionTimeoutMs
-  member.clientId = input.clientId
-  member.clientHost = input.clientHost
-  // A second JoinGroup from the same member replaces the first, which gets an error instead of hanging.
-  invokeJoin(member, joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId))
-  member.awaitingJoin = respond
-}
-
-function invokeJoin(member: GroupMember, result: JoinGroupResult): void {
-  const respond = member.awaitingJoin
-  member.awaitingJoin = null
-  respond?.(result)
-}
-
-function invokeSync(member: GroupMember, result: SyncGroupResult): void {
-  const respond = member.awaitingSync
-  member.awaitingSync = null
-  respond?.(result)
 }
