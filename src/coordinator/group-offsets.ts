@@ -58,6 +58,15 @@ export class PartitionGroups {
     return this.groups.get(groupId)
   }
 
+  groupIds(): IterableIterator<string> {
+    return this.groups.keys()
+  }
+
+  /** Forgets a group and its offsets (DeleteGroups, once the tombstones are written). */
+  deleteGroup(groupId: string): void {
+    this.groups.delete(groupId)
+  }
+
   /** The group, created empty (a "simple" group) when it does not exist yet. */
   getOrCreateGroup(groupId: string): GroupOffsets {
     let group = this.groups.get(groupId)

@@ -1,10 +1,11 @@
 // Committed consumer offsets, kept in `__consumer_offsets` as Kafka's group coordinator keeps them
 // (GroupMetadataManager in 3.x, OffsetMetadataManager in 4.x). One per node: it owns the partitions
 // of that topic this node leads, answers for the groups that hash to them, and writes every commit
-// to the partition's log before answering. Membership (JoinGroup/SyncGroup) does not exist yet, so
-// every group is empty: "simple" commits with a negative generation (kcat, confluent-kafka assign(),
-// admin tools) succeed, and commits claiming membership get the errors Kafka gives an empty group.
-// offsets.retention.minutes expiry is not done yet: it arrives with group membership (issue 6).
+// to the partition's log before answering. Group membership (group/group-membership.ts) lives beside
+// the offsets: its GroupMetadata records go to the same partition, are replayed on load, and commits
+// are checked against it. "Simple" commits with a negative generation (kcat, confluent-kafka
+// assign(), admin tools) to a group without members succeed as before.
+// offsets.retention.minutes expiry is not done yet.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import { SluiceError } from '../errors.js'
@@ -12,9 +13,15 @@ import { buildRecordBatchSync, type RecordInput } from '../protocol/build-record
 import { ErrorCode } from '../protocol/error-codes.js'
 import { readRecords, type KafkaRecord } from '../protocol/read-records.js'
 import { readRecordBatchHeader, splitRecordBatches } from '../protocol/record-batch.js'
+import { ClassicGroup } from './group/classic-group.js'
+import { GroupMembership, type GroupMembershipConfig } from './group/group-membership.js'
+import { type GroupScheduler, systemGroupScheduler } from './group/group-scheduler.js'
 import { type CommittedOffset, type GroupOffsets, PartitionGroups } from './group-offsets.js'
 import { partitionForGroup } from './group-partition-hash.js'
-import { decodeOffsetCommitValue, decodeOffsetsRecordKey, encodeOffsetCommitKey, encodeOffsetCommitValue } from './offsets-record-codec.js'
+import {
+  decodeGroupMetadataValue, decodeOffsetCommitValue, decodeOffsetsRecordKey, encodeGroupMetadataKey, encodeGroupMetadataValue,
+  encodeOffsetCommitKey, encodeOffsetCommitValue, type GroupMetadataValue,
+} from './offsets-record-codec.js'
 
 /**
  * One `__consumer_offsets` partition as its leader sees it. The broker implements it over the
@@ -45,6 +52,10 @@ export interface OffsetCoordinatorOptions {
   readonly offsetMetadataMaxBytes?: number
   /** Bytes asked of the log per read while loading (offsets.load.buffer.size, Kafka's default 5 MiB). */
   readonly loadBufferSizeBytes?: number
+  /** Session, rebalance and initial-delay timers; real timers when absent. */
+  readonly scheduler?: GroupScheduler
+  /** group.min/max.session.timeout.ms, group.initial.rebalance.delay.ms, group.max.size; Kafka's defaults when absent. */
+  readonly groupConfig?: Partial<GroupMembershipConfig>
 }
 
 export interface OffsetCommitPartitionInput {
@@ -105,6 +116,8 @@ const INVALID_OFFSET = -1n
 class OwnedPartition {
   status: 'loading' | 'active' = 'loading'
   readonly groups = new PartitionGroups()
+  /** The latest GroupMetadata record per group while loading (null: tombstone), turned into groups once loaded. */
+  readonly loadedGroupRecords = new Map<string, GroupMetadataValue | null>()
   /** Orders writes so that an append resolving late never overwrites a newer commit in memory. */
   nextWriteSequence = 0
 
@@ -134,6 +147,12 @@ function commitErrorFor(appendError: number): number {
   }
 }
 
+/** The answer for a group write that failed, as Kafka's GroupMetadataManager.storeGroup maps it. */
+function storeGroupErrorFor(appendError: number): number {
+  const errorCode = commitErrorFor(appendError)
+  return errorCode === ErrorCode.INVALID_COMMIT_OFFSET_SIZE ? ErrorCode.UNKNOWN_SERVER_ERROR : errorCode
+}
+
 /** Every partition of the request answered with one code, as Kafka's OffsetCommitRequest.getErrorResponse does. */
 function commitError(topics: readonly OffsetCommitTopicInput[], errorCode: number): OffsetCommitTopicResult[] {
   return topics.map((topic) => ({ name: topic.name, partitions: topic.partitions.map(({ partitionIndex }) => ({ partitionIndex, errorCode })) }))
@@ -151,10 +170,65 @@ export class OffsetCoordinator {
   private readonly partitions = new Map<number, OwnedPartition>()
   private readonly offsetMetadataMaxBytes: number
   private readonly loadBufferSizeBytes: number
+  /** JoinGroup, SyncGroup, Heartbeat and LeaveGroup go here. */
+  readonly membership: GroupMembership
 
   constructor(private readonly options: OffsetCoordinatorOptions) {
     this.offsetMetadataMaxBytes = options.offsetMetadataMaxBytes ?? DEFAULT_OFFSET_METADATA_MAX_BYTES
     this.loadBufferSizeBytes = options.loadBufferSizeBytes ?? DEFAULT_LOAD_BUFFER_SIZE_BYTES
+    this.membership = new GroupMembership({
+      clock: options.clock,
+      scheduler: options.scheduler ?? systemGroupScheduler,
+      logger: options.logger,
+      ...(options.groupConfig === undefined ? {} : { config: options.groupConfig }),
+      coordinatorError: (groupId) => this.coordinatorError(groupId),
+      store: (groupId, value) => this.storeGroup(groupId, value),
+    })
+  }
+
+  /** NONE when this node serves `groupId` now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+  coordinatorError(groupId: string): number {
+    const owned = this.partitions.get(this.partitionFor(groupId))
+    if (owned === undefined) return ErrorCode.NOT_COORDINATOR
+    return owned.status === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE
+  }
+
+  /** The committed offsets of a group this node serves, if it has any. */
+  groupOffsets(groupId: string): GroupOffsets | undefined {
+    return this.partitions.get(this.partitionFor(groupId))?.groups.group(groupId)
+  }
+
+  /** Groups of the loaded partitions that have offsets, and whether some partition is still loading (ListGroups). */
+  offsetGroupIds(): { groupIds: string[]; isLoading: boolean } {
+    const groupIds: string[] = []
+    let isLoading = false
+    for (const owned of this.partitions.values()) {
+      if (owned.status === 'loading') isLoading = true
+      else groupIds.push(...owned.groups.groupIds())
+    }
+    return { groupIds, isLoading }
+  }
+
+  /**
+   * Appends records for one group (GroupMetadata or tombstones) as one batch; resolves with NONE
+   * once committed, else the code Kafka answers for a failed group write. `onCommitted` runs only
+   * after a successful append while this node still owns the partition.
+   */
+  async writeGroupRecords(groupId: string, records: ReadonlyArray<{ readonly key: Buffer; readonly value: Buffer | null }>,
+    onCommitted: (groups: PartitionGroups) => void = () => {}): Promise<number> {
+    const owned = this.partitions.get(this.partitionFor(groupId))
+    if (owned === undefined || owned.status !== 'active') return ErrorCode.NOT_COORDINATOR
+    const timestamp = BigInt(this.options.clock.nowMs())
+    const appendError = await owned.log.append(buildRecordBatchSync({ records: records.map((record): RecordInput => ({ ...record, timestamp })) }))
+    if (this.partitions.get(owned.index) !== owned) return ErrorCode.NOT_COORDINATOR
+    const errorCode = storeGroupErrorFor(appendError)
+    if (errorCode === ErrorCode.NONE) onCommitted(owned.groups)
+    else this.options.logger.warn({ group: groupId, partition: owned.index, errorCode, appendError }, 'group records not written')
+    return errorCode
+  }
+
+  private storeGroup(groupId: string, value: GroupMetadataValue | null): Promise<number> {
+    return this.writeGroupRecords(groupId, [{ key: encodeGroupMetadataKey(groupId), value: value === null ? null : encodeGroupMetadataValue(value) }])
   }
 
   /** The `__consumer_offsets` partition of a group. */
@@ -170,6 +244,7 @@ export class OffsetCoordinator {
    */
   async loadPartition(partitionIndex: number, log: CoordinatorPartitionLog): Promise<void> {
     const owned = new OwnedPartition(partitionIndex, log)
+    this.unloadGroups(partitionIndex)
     this.partitions.set(partitionIndex, owned)
     try {
       await this.replay(owned)
@@ -178,6 +253,12 @@ export class OffsetCoordinator {
       throw error
     }
     if (this.partitions.get(partitionIndex) !== owned) return
+    // Groups come back as Kafka's loader rebuilds them: Stable with their members (whose sessions
+    // start now, so members that never return expire), or Empty.
+    for (const [groupId, value] of owned.loadedGroupRecords) {
+      if (value !== null) this.membership.loadGroup(ClassicGroup.fromRecord(groupId, value, this.options.clock.nowMs()))
+    }
+    owned.loadedGroupRecords.clear()
     owned.status = 'active'
     this.options.logger.info({ partition: partitionIndex, highWatermark: log.highWatermark }, 'loaded __consumer_offsets partition')
   }
@@ -185,6 +266,18 @@ export class OffsetCoordinator {
   /** Gives up a partition (leadership moved or the topic went away): its groups answer NOT_COORDINATOR. */
   unloadPartition(partitionIndex: number): void {
     this.partitions.delete(partitionIndex)
+    this.unloadGroups(partitionIndex)
+  }
+
+  /** Stops the group timers (broker shutdown). */
+  close(): void {
+    this.membership.close()
+  }
+
+  private unloadGroups(partitionIndex: number): void {
+    for (const groupId of [...this.membership.groups.keys()]) {
+      if (this.partitionFor(groupId) === partitionIndex) this.membership.unloadGroup(groupId)
+    }
   }
 
   /**
@@ -203,7 +296,7 @@ export class OffsetCoordinator {
     const owned = this.partitions.get(this.partitionFor(groupId))
     if (owned === undefined) return commitError(topics, ErrorCode.NOT_COORDINATOR)
     if (owned.status === 'loading') return commitError(topics, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
-    const membershipError = this.validateCommitMembership(owned.groups.group(groupId), memberId, options.groupInstanceId ?? null, generationId)
+    const membershipError = this.validateCommitMembership(groupId, owned.groups.group(groupId), memberId, options.groupInstanceId ?? null, generationId)
     if (membershipError !== ErrorCode.NONE) return commitError(topics, membershipError)
 
     const commitTimestamp = BigInt(this.options.clock.nowMs())
@@ -278,15 +371,35 @@ export class OffsetCoordinator {
   }
 
   /**
-   * The membership check of a commit: the seam group membership (issue 6) replaces with the classic
-   * group's rules. With no members, Kafka (OffsetMetadataManager and ClassicGroup.validateOffsetCommit)
-   * lets a negative generation commit whatever the member id (a missing group becomes a simple group);
-   * a generation ≥ 0 is ILLEGAL_GENERATION for a missing group (OffsetCommit before v9) and
-   * UNKNOWN_MEMBER_ID for an existing empty one, which has no member of any id.
+   * The membership check of a commit, as Kafka 4.x's ClassicGroup.validateOffsetCommit: with no
+   * members a negative generation commits whatever the member id (a missing group becomes a simple
+   * group); a generation ≥ 0 is ILLEGAL_GENERATION for a missing group (OffsetCommit before v9);
+   * otherwise the member (or its group.instance.id, KIP-345) must belong to the current generation,
+   * and a group waiting for its leader's assignment answers REBALANCE_IN_PROGRESS.
    */
-  private validateCommitMembership(group: GroupOffsets | undefined, memberId: string, groupInstanceId: string | null, generationId: number): number {
-    if (generationId < 0) return ErrorCode.NONE
-    return group === undefined ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.UNKNOWN_MEMBER_ID
+  private validateCommitMembership(groupId: string, offsets: GroupOffsets | undefined, memberId: string, groupInstanceId: string | null,
+    generationId: number): number {
+    const group = this.membership.groups.get(groupId)
+    if (group === undefined) {
+      if (generationId < 0) return ErrorCode.NONE
+      return offsets === undefined ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.UNKNOWN_MEMBER_ID
+    }
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    if (generationId < 0 && group.state === 'Empty') return ErrorCode.NONE
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      if (groupInstanceId !== null) {
+        const current = group.staticMembers.get(groupInstanceId)
+        if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+        if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+      } else if (!group.members.has(memberId)) {
+        return ErrorCode.UNKNOWN_MEMBER_ID
+      }
+      if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    } else if (group.state !== 'Empty') {
+      // Only members commit to a group that has them.
+      return ErrorCode.UNKNOWN_MEMBER_ID
+    }
+    return group.state === 'CompletingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE
   }
 
   /** Reads the partition's committed batches into `owned.groups`, stopping early once it is no longer current. */
@@ -328,6 +441,7 @@ export class OffsetCoordinator {
       }
       case 'group-metadata':
         owned.groups.replayGroupMetadata(key.group, record.value === null)
+        owned.loadedGroupRecords.set(key.group, record.value === null ? null : decodeGroupMetadataValue(record.value))
         return
       case 'unknown':
         this.options.logger.info({ partition: owned.index, offset: record.offset, keyVersion: key.version },

@@ -21,6 +21,14 @@ import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from '../protocol/generated/apis/describe-configs.js'
 import type { AlterConfigsRequest, AlterConfigsResponse } from '../protocol/generated/apis/alter-configs.js'
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/apis/incremental-alter-configs.js'
+import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/generated/apis/join-group.js'
+import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/generated/apis/sync-group.js'
+import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/generated/apis/heartbeat.js'
+import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/generated/apis/leave-group.js'
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/generated/apis/describe-groups.js'
+import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/generated/apis/list-groups.js'
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/generated/apis/delete-groups.js'
+import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../protocol/generated/apis/offset-delete.js'
 import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from '../controller/config-manager.js'
 import type { CreateTopicResult, CreateTopicSpec, DeleteTopicResult } from '../controller/quorum-controller.js'
 import type { CreatePartitionsResult, CreatePartitionsSpec } from '../controller/partition-manager.js'
@@ -52,6 +60,14 @@ export interface ApiMessages {
   [ApiKey.DESCRIBE_CONFIGS]: { request: DescribeConfigsRequest; response: DescribeConfigsResponse }
   [ApiKey.ALTER_CONFIGS]: { request: AlterConfigsRequest; response: AlterConfigsResponse }
   [ApiKey.INCREMENTAL_ALTER_CONFIGS]: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse }
+  [ApiKey.JOIN_GROUP]: { request: JoinGroupRequest; response: JoinGroupResponse }
+  [ApiKey.SYNC_GROUP]: { request: SyncGroupRequest; response: SyncGroupResponse }
+  [ApiKey.HEARTBEAT]: { request: HeartbeatRequest; response: HeartbeatResponse }
+  [ApiKey.LEAVE_GROUP]: { request: LeaveGroupRequest; response: LeaveGroupResponse }
+  [ApiKey.DESCRIBE_GROUPS]: { request: DescribeGroupsRequest; response: DescribeGroupsResponse }
+  [ApiKey.LIST_GROUPS]: { request: ListGroupsRequest; response: ListGroupsResponse }
+  [ApiKey.DELETE_GROUPS]: { request: DeleteGroupsRequest; response: DeleteGroupsResponse }
+  [ApiKey.OFFSET_DELETE]: { request: OffsetDeleteRequest; response: OffsetDeleteResponse }
 }
 
 export type HandledApiKey = keyof ApiMessages
@@ -79,7 +95,10 @@ export interface BrokerServices {
   readonly isTopicDeletionEnabled?: boolean
   /** auto.create.topics.enable (false when absent) */
   readonly isAutoTopicCreationEnabled?: boolean
-  /** Committed offsets of the groups whose `__consumer_offsets` partitions this node leads; undefined until wired in. */
+  /**
+   * Committed offsets and classic group membership (`membership`) of the groups whose
+   * `__consumer_offsets` partitions this node leads; undefined until wired in.
+   */
   readonly groupCoordinator?: OffsetCoordinator | undefined
   /** The log dirs and their logs, for DescribeLogDirs; undefined until wired in. */
   readonly logManager?: LogManager | undefined

@@ -10,6 +10,7 @@ import {
   decodeOffsetCommitValue,
   decodeOffsetsRecordKey,
   encodeGroupMetadataKey,
+  encodeGroupMetadataValue,
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
 } from '../../../src/coordinator/offsets-record-codec.js'
@@ -23,6 +24,8 @@ import { MemoryCoordinatorLog } from '../../helpers/memory-coordinator-log.js'
 import { promiseWithResolvers } from '../../helpers/promise-with-resolvers.js'
 
 const logger = pino({ enabled: false })
+/** The GroupMetadataValue of a group without members (Kafka writes one when a group becomes Empty). */
+const EMPTY_GROUP_VALUE = encodeGroupMetadataValue({ protocolType: '', generation: 0, protocol: null, leader: null, currentStateTimestamp: -1n, members: [] })
 
 function coordinator(partitionCount = 1, clock = new ManualClock()): OffsetCoordinator {
   return new OffsetCoordinator({ clock, logger, partitionCount })
@@ -221,7 +224,7 @@ describe('OffsetCoordinator ownership', () => {
 
   it('drops a partition whose load is unloaded midway', async () => {
     const log = new MemoryCoordinatorLog()
-    log.appendNow(buildRecordBatchSync({ records: [record(encodeGroupMetadataKey('g'), Buffer.from([0, 3]))] }))
+    log.appendNow(buildRecordBatchSync({ records: [record(encodeGroupMetadataKey('g'), EMPTY_GROUP_VALUE)] }))
     const gate = promiseWithResolvers<void>()
     log.readGate = gate.promise
     const offsets = coordinator()
@@ -247,7 +250,7 @@ describe('OffsetCoordinator ownership', () => {
       record(encodeOffsetCommitKey('g', 't', 0), value(2n, 4)),
       record(encodeOffsetCommitKey('g', 't', 1), null),
       record(Buffer.from([0, 5, 1, 2, 3]), Buffer.from([0, 0])), // a KIP-848 record type
-      record(encodeGroupMetadataKey('other'), Buffer.from([0, 3])),
+      record(encodeGroupMetadataKey('other'), EMPTY_GROUP_VALUE),
     ] }))
     const { offsets } = await loaded(log)
     assert.deepEqual(offsets.fetchOffsets('g', null, false).topics, [{

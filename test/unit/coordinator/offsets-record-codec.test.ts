@@ -3,11 +3,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
+  decodeGroupMetadataValue,
   decodeOffsetCommitValue,
   decodeOffsetsRecordKey,
   encodeGroupMetadataKey,
+  encodeGroupMetadataValue,
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
+  type GroupMetadataMember,
+  type GroupMetadataValue,
   type OffsetCommitValue,
 } from '../../../src/coordinator/offsets-record-codec.js'
 import { SluiceError } from '../../../src/errors.js'
@@ -85,5 +89,53 @@ describe('OffsetCommitValue', () => {
       assert.throws(() => decodeOffsetCommitValue(hex(bytes)), (error: unknown) => error instanceof SluiceError && error.code === 'ERR_COORDINATOR_RECORD')
     }
     assert.throws(() => encodeOffsetCommitValue(VALUE, 5), RangeError)
+  })
+})
+
+const MEMBER: GroupMetadataMember = {
+  memberId: 'm', groupInstanceId: 'i', clientId: 'c', clientHost: '/h', rebalanceTimeout: 300, sessionTimeout: 100,
+  subscription: hex('0102'), assignment: hex('03'),
+}
+const GROUP: GroupMetadataValue = { protocolType: 'consumer', generation: 4, protocol: 'range', leader: 'm', currentStateTimestamp: 1000n, members: [MEMBER] }
+const PROTOCOL_TYPE = '0008 636f6e73756d6572'
+
+// protocolType | generation | protocol | leader | [currentStateTimestamp v2+] | members:
+// memberId | [groupInstanceId v3+] | clientId | clientHost | [rebalanceTimeout v1+] | sessionTimeout | subscription | assignment
+const GOLDEN_GROUPS: ReadonlyArray<readonly [number, string, GroupMetadataValue]> = [
+  [0, `0000 ${PROTOCOL_TYPE} 00000004 000572616e6765 00016d 00000001 00016d 000163 00022f68 00000064 000000020102 0000000103`,
+    { ...GROUP, currentStateTimestamp: -1n, members: [{ ...MEMBER, groupInstanceId: null, rebalanceTimeout: 100 }] }],
+  [1, `0001 ${PROTOCOL_TYPE} 00000004 000572616e6765 00016d 00000001 00016d 000163 00022f68 0000012c 00000064 000000020102 0000000103`,
+    { ...GROUP, currentStateTimestamp: -1n, members: [{ ...MEMBER, groupInstanceId: null }] }],
+  [2, `0002 ${PROTOCOL_TYPE} 00000004 000572616e6765 00016d 00000000000003e8 00000001 00016d 000163 00022f68 0000012c 00000064 000000020102 0000000103`,
+    { ...GROUP, members: [{ ...MEMBER, groupInstanceId: null }] }],
+  [3, `0003 ${PROTOCOL_TYPE} 00000004 000572616e6765 00016d 00000000000003e8 00000001 00016d 000169 000163 00022f68 0000012c 00000064 000000020102 0000000103`, GROUP],
+  [4, '0004 09636f6e73756d6572 00000004 0672616e6765 026d 00000000000003e8 02 026d 0269 0263 032f68 0000012c 00000064 030102 0203 00 00', GROUP],
+]
+
+describe('GroupMetadataValue', () => {
+  for (const [version, bytes, value] of GOLDEN_GROUPS) {
+    it(`encodes and decodes version ${version}`, () => {
+      assert.deepEqual(encodeGroupMetadataValue(value, version), hex(bytes))
+      assert.deepEqual(decodeGroupMetadataValue(hex(bytes)), value)
+    })
+  }
+
+  it('writes version 3 by default, with null protocol and leader of an empty group', () => {
+    const empty: GroupMetadataValue = { protocolType: '', generation: 1, protocol: null, leader: null, currentStateTimestamp: 5n, members: [] }
+    const bytes = encodeGroupMetadataValue(empty)
+    assert.deepEqual(bytes, hex('0003 0000 00000001 ffff ffff 0000000000000005 00000000'))
+    assert.deepEqual(decodeGroupMetadataValue(bytes), empty)
+  })
+
+  it('skips tagged fields of version 4', () => {
+    const bytes = hex('0004 09636f6e73756d6572 00000004 0672616e6765 026d 00000000000003e8 01 01 07 02 0000')
+    assert.deepEqual(decodeGroupMetadataValue(bytes), { ...GROUP, members: [] })
+  })
+
+  it('throws ERR_COORDINATOR_RECORD for version 5 or truncated bytes', () => {
+    for (const bytes of ['0005 0000', `0003 ${PROTOCOL_TYPE} 00000004`]) {
+      assert.throws(() => decodeGroupMetadataValue(hex(bytes)), (error: unknown) => error instanceof SluiceError && error.code === 'ERR_COORDINATOR_RECORD')
+    }
+    assert.throws(() => encodeGroupMetadataValue(GROUP, 5), RangeError)
   })
 })
