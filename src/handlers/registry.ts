@@ -20,6 +20,14 @@ import { offsetCommitHandler } from './offset-commit.js'
 import { offsetFetchHandler } from './offset-fetch.js'
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js'
 import { produceHandler } from './produce.js'
+import { deleteGroupsHandler } from './delete-groups.js'
+import { describeGroupsHandler } from './describe-groups.js'
+import { heartbeatHandler } from './heartbeat.js'
+import { joinGroupHandler } from './join-group.js'
+import { leaveGroupHandler } from './leave-group.js'
+import { listGroupsHandler } from './list-groups.js'
+import { offsetDeleteHandler } from './offset-delete.js'
+import { syncGroupHandler } from './sync-group.js'
 
 export interface HandlerRegistry {
   /** The handler of this api key, or undefined when the broker does not serve the API. */
@@ -37,6 +45,12 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   offsetCommitHandler,
   offsetFetchHandler,
   findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -48,6 +62,8 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
 ]
 
 /**

@@ -152,6 +152,12 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     clock, logger: logger.child({ component: 'group-coordinator' }),
     // FindCoordinator hashes over the topic's real partition count once it exists.
     partitionCount: metadataLog.image.topic(OFFSETS_TOPIC)?.partitions.size ?? config.offsetsTopicNumPartitions,
+    groupConfig: {
+      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      maxSize: config.groupMaxSize,
+    },
   })
   const coordinatorPartitions = new CoordinatorPartitions(groupCoordinator, replicaManager, image, config.offsetsCommitTimeoutMs, logger)
   coordinatorPartitions.sync(metadataLog.image)
@@ -293,8 +299,10 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     close(closeOptions) {
       closing ??= (async () => {
         const listenersClosed = Promise.all(networkListeners.map((network) => network.close({ timeoutMs: closeOptions?.timeoutMs ?? 30_000 })))
-        // Parked fetches and acks=all waits answer now, so the listeners can drain.
+        // Parked fetches, acks=all waits and joins or syncs still waiting (COORDINATOR_NOT_AVAILABLE)
+        // answer now, so the listeners can drain; group timers stop.
         replicaManager.close()
+        groupCoordinator.close()
         await listenersClosed
         await publishing
         await coordinatorPartitions.close()

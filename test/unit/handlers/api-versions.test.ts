@@ -42,6 +42,12 @@ describe('ApiVersions', () => {
       { apiKey: ApiKey.OFFSET_COMMIT, minVersion: 2, maxVersion: 8 },
       { apiKey: ApiKey.OFFSET_FETCH, minVersion: 1, maxVersion: 8 },
       { apiKey: ApiKey.FIND_COORDINATOR, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.JOIN_GROUP, minVersion: 0, maxVersion: 6 },
+      { apiKey: ApiKey.HEARTBEAT, minVersion: 0, maxVersion: 4 },
+      { apiKey: ApiKey.LEAVE_GROUP, minVersion: 0, maxVersion: 5 },
+      { apiKey: ApiKey.SYNC_GROUP, minVersion: 0, maxVersion: 5 },
+      { apiKey: ApiKey.DESCRIBE_GROUPS, minVersion: 0, maxVersion: 5 },
+      { apiKey: ApiKey.LIST_GROUPS, minVersion: 0, maxVersion: 4 },
       { apiKey: ApiKey.API_VERSIONS, minVersion: 0, maxVersion: 3 },
       { apiKey: ApiKey.CREATE_TOPICS, minVersion: 2, maxVersion: 7 },
       { apiKey: ApiKey.DELETE_TOPICS, minVersion: 1, maxVersion: 6 },
@@ -51,7 +57,9 @@ describe('ApiVersions', () => {
       { apiKey: ApiKey.ALTER_CONFIGS, minVersion: 0, maxVersion: 2 },
       { apiKey: ApiKey.DESCRIBE_LOG_DIRS, minVersion: 0, maxVersion: 4 },
       { apiKey: ApiKey.CREATE_PARTITIONS, minVersion: 0, maxVersion: 3 },
+      { apiKey: ApiKey.DELETE_GROUPS, minVersion: 0, maxVersion: 2 },
       { apiKey: ApiKey.INCREMENTAL_ALTER_CONFIGS, minVersion: 0, maxVersion: 1 },
+      { apiKey: ApiKey.OFFSET_DELETE, minVersion: 0, maxVersion: 0 },
       { apiKey: ApiKey.DESCRIBE_CLUSTER, minVersion: 0, maxVersion: 1 },
     ])
     assert.equal(apiVersionsHandler.minVersion, 0)

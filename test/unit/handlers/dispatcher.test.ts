@@ -80,7 +80,7 @@ describe('dispatcher', () => {
   })
 
   it('lists only ApiVersions in UNSUPPORTED_VERSION even when more APIs are served', async () => {
-    const registry = createHandlerRegistry([...BROKER_HANDLERS, throwingHandler(ApiKey.HEARTBEAT)])
+    const registry = createHandlerRegistry([...BROKER_HANDLERS, throwingHandler(ApiKey.INIT_PRODUCER_ID)])
     const many = createDispatcher({ registry, services: { nodeId: 1 } })
     const body = decodeResponseFrame(ApiKey.API_VERSIONS, 0, responseFrame(await many(headerOnly(ApiKey.API_VERSIONS, 9, 3), connection))).body as ApiVersionsResponse
     assert.deepEqual(body.apiKeys.map(({ apiKey }) => apiKey), [ApiKey.API_VERSIONS])
@@ -95,7 +95,7 @@ describe('dispatcher', () => {
 
   it('closes on an api key it does not serve, known to the specification or not', async () => {
     assert.match(closeReason(await dispatch(headerOnly(999, 0, 1), connection)), /api key 999 is not served/)
-    assert.match(closeReason(await dispatch(headerOnly(ApiKey.HEARTBEAT, 4, 1), connection)), /api key 12 is not served/)
+    assert.match(closeReason(await dispatch(headerOnly(ApiKey.INIT_PRODUCER_ID, 4, 1), connection)), /api key 22 is not served/)
   })
 
   it('closes on an unsupported version of an API other than ApiVersions', async () => {
