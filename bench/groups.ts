@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { ApiKey } from '../src/protocol/generated/api-registry.js'
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic, type CreateTopicsResponse } from '../src/protocol/generated/apis/create-topics.js'
+import type { FindCoordinatorResponse } from '../src/protocol/generated/apis/find-coordinator.js'
 import type { HeartbeatResponse } from '../src/protocol/generated/apis/heartbeat.js'
 import type { JoinGroupResponse } from '../src/protocol/generated/apis/join-group.js'
 import type { LeaveGroupResponse } from '../src/protocol/generated/apis/leave-group.js'
@@ -33,7 +34,7 @@ const COMMIT_SECONDS = 2
 const RTT_SAMPLES = 200
 const RTT_WARMUP = 20
 /** Highest versions this bench speaks; the broker's advertised maximum may lower them. */
-const WANTED = { joinGroup: 7, syncGroup: 5, heartbeat: 4, leaveGroup: 4, offsetCommit: 8, createTopics: 7 } as const
+const WANTED = { joinGroup: 7, syncGroup: 5, heartbeat: 4, leaveGroup: 4, offsetCommit: 8, createTopics: 7, findCoordinator: 4 } as const
 
 /** ConsumerProtocolSubscription v0 for one topic, and an empty ConsumerProtocolAssignment v0. */
 const SUBSCRIPTION = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 1, 0, TOPIC.length]), Buffer.from(TOPIC), Buffer.from([0xff, 0xff, 0xff, 0xff])])
@@ -48,6 +49,8 @@ class Member {
   syncedGeneration = -1
   private isStopped = false
   private heartbeats: Promise<void> | undefined
+  /** Why this member's loop stopped with an error, if it did. */
+  failure: Error | undefined
 
   constructor(readonly connection: KafkaConnection, private readonly versions: Versions, private readonly sizes: Map<number, number>) {}
 
@@ -99,7 +102,9 @@ class Member {
           await this.joinAndSync()
         } else if (beat.errorCode !== ErrorCode.NONE) throw new BenchError(`Heartbeat answered error ${beat.errorCode}`)
       }
-    })()
+    })().catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error))
+    })
   }
 
   /** Stops heartbeating; with `leave`, sends LeaveGroup first. */
@@ -118,10 +123,29 @@ class Member {
 async function waitStable(members: readonly Member[], sizes: Map<number, number>, size: number): Promise<number> {
   const deadline = Date.now() + STABLE_TIMEOUT_MS
   for (;;) {
+    const failed = members.find((member) => member.failure !== undefined)
+    if (failed !== undefined) throw failed.failure instanceof BenchError ? failed.failure : new BenchError(`a member failed: ${failed.failure!.message}`)
     const generation = members[0]!.syncedGeneration
     if (generation >= 0 && members.every((member) => member.syncedGeneration === generation) && sizes.get(generation) === size) return generation
     if (Date.now() > deadline) throw new BenchError(`the group did not become stable with ${size} members within ${STABLE_TIMEOUT_MS / 1000} s`)
     await sleep(5)
+  }
+}
+
+/**
+ * FindCoordinator for the group until it names one: as a client does first, which also makes the
+ * broker create `__consumer_offsets`.
+ */
+async function findCoordinator(connection: KafkaConnection, version: number): Promise<void> {
+  const deadline = Date.now() + REQUEST_TIMEOUT_MS
+  for (;;) {
+    const response = await connection.request<FindCoordinatorResponse>(ApiKey.FIND_COORDINATOR, version, {
+      key: GROUP, keyType: 0, coordinatorKeys: [GROUP],
+    }, REQUEST_TIMEOUT_MS, 'FindCoordinator')
+    const errorCode = version >= 4 ? response.coordinators[0]?.errorCode : response.errorCode
+    if (errorCode === ErrorCode.NONE) return
+    if (Date.now() > deadline) throw new BenchError(`FindCoordinator kept answering error ${errorCode}`)
+    await sleep(50)
   }
 }
 
@@ -173,13 +197,17 @@ async function main(): Promise<void> {
     connections.push(admin)
     const advertised = await advertisedVersions(admin)
     const picked = Object.fromEntries(Object.entries(WANTED).map(([name, wanted]) => {
-      const apiKey = { joinGroup: ApiKey.JOIN_GROUP, syncGroup: ApiKey.SYNC_GROUP, heartbeat: ApiKey.HEARTBEAT, leaveGroup: ApiKey.LEAVE_GROUP, offsetCommit: ApiKey.OFFSET_COMMIT, createTopics: ApiKey.CREATE_TOPICS }[name as keyof typeof WANTED]
+      const apiKey = {
+        joinGroup: ApiKey.JOIN_GROUP, syncGroup: ApiKey.SYNC_GROUP, heartbeat: ApiKey.HEARTBEAT, leaveGroup: ApiKey.LEAVE_GROUP,
+        offsetCommit: ApiKey.OFFSET_COMMIT, createTopics: ApiKey.CREATE_TOPICS, findCoordinator: ApiKey.FIND_COORDINATOR,
+      }[name as keyof typeof WANTED]
       const version = pickVersion(advertised, apiKey, wanted)
       if (version === undefined) throw new BenchError(`the broker does not serve ${name} (api key ${apiKey}): the group coordinator is needed`)
       return [name, version]
     })) as unknown as Versions
     const rtt = await measureRoundTrips(admin, RTT_SAMPLES, RTT_WARMUP)
     await createTopic(admin, picked.createTopics)
+    await findCoordinator(admin, picked.findCoordinator)
 
     const sizes = new Map<number, number>()
     const members: Member[] = []
