@@ -28,6 +28,7 @@ import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { startListener, type Listener as NetworkListener } from '../network/listener.js'
 import { ReplicaManager } from '../replication/replica-manager.js'
 import { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
+import { consumerLag, type PartitionLag } from '../coordinator/consumer-lag.js'
 import { CoordinatorPartitions, OFFSETS_TOPIC } from './coordinator-partitions.js'
 import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
 import { randomKafkaUuid } from '../controller/topic-records.js'
@@ -62,6 +63,8 @@ export interface BrokerNode {
   /** The services the handlers use, for tests and the metrics issue. */
   readonly services: BrokerServices
   readonly logManager: LogManager
+  /** Every committed partition's lag behind its high watermark, for the groups this node coordinates. */
+  consumerLag(): PartitionLag[]
   /** Stops serving, finishes requests in flight (at most `timeoutMs`), flushes and checkpoints. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>
 }
@@ -296,6 +299,7 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   let closing: Promise<void> | undefined
   return {
     nodeId, clusterId, bootstrap, listeners: bound, logDirs: config.logDirs, config, services, logManager,
+    consumerLag: () => consumerLag(groupCoordinator, (topic, partition) => replicaManager.partition(topic, partition)?.log.highWatermark),
     close(closeOptions) {
       closing ??= (async () => {
         const listenersClosed = Promise.all(networkListeners.map((network) => network.close({ timeoutMs: closeOptions?.timeoutMs ?? 30_000 })))
