@@ -29,6 +29,7 @@ import { startListener, type Listener as NetworkListener } from '../network/list
 import { ReplicaManager } from '../replication/replica-manager.js'
 import { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
 import { consumerLag, type PartitionLag } from '../coordinator/consumer-lag.js'
+import { expireOffsets } from '../coordinator/group/offset-expiry.js'
 import { CoordinatorPartitions, OFFSETS_TOPIC } from './coordinator-partitions.js'
 import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
 import { randomKafkaUuid } from '../controller/topic-records.js'
@@ -164,6 +165,16 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   })
   const coordinatorPartitions = new CoordinatorPartitions(groupCoordinator, replicaManager, image, config.offsetsCommitTimeoutMs, logger)
   coordinatorPartitions.sync(metadataLog.image)
+  // offsets.retention.minutes, checked every offsets.retention.check.interval.ms (KIP-211).
+  let expiry: Promise<unknown> = Promise.resolve()
+  const expiryTimer = setInterval(() => {
+    expiry = expiry.then(() => expireOffsets(groupCoordinator, clock.nowMs(), config.offsetsRetentionMinutes * 60_000))
+      .then((result) => {
+        if (result.expiredOffsets > 0) logger.info(result, 'expired committed offsets of empty groups')
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'offset expiry failed'))
+  }, config.offsetsRetentionCheckIntervalMs)
+  expiryTimer.unref()
 
   /**
    * A config change reaches the running logs at once, as in Kafka: the next retention pass, roll or
@@ -285,6 +296,8 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     logManager.startBackgroundJobs()
     markReady()
   } catch (error) {
+    clearInterval(expiryTimer)
+    groupCoordinator.close()
     await Promise.all(networkListeners.map((network) => network.close({ timeoutMs: 0 })))
     await metadataLog.close()
     await logManager.close()
@@ -307,8 +320,10 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
         // answer now, so the listeners can drain; group timers stop.
         replicaManager.close()
         groupCoordinator.close()
+        clearInterval(expiryTimer)
         await listenersClosed
         await publishing
+        await expiry
         await coordinatorPartitions.close()
         await metadataLog.close()
         await logManager.close()
