@@ -243,6 +243,12 @@ export class PartitionLog {
    */
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
     if (this.isClosed) return Promise.reject(new RangeError(`log ${this.directory} is closed`))
+    if (this.queuedAppends.length === 0 && !this.isTaskRunning) {
+      // Nothing in progress: a group of one, without the queue's extra promise (the common case).
+      let answer: AppendResult | undefined
+      const item: PendingAppend = { batch, leaderEpoch, resolve: (result) => { answer = result }, baseOffset: -1n, lastOffset: -1n, maxTimestamp: -1n, logAppendTime: -1n }
+      return this.serially(() => this.appendItems([item]).then(() => answer!))
+    }
     return new Promise((resolve) => {
       this.queuedAppends.push({ batch, leaderEpoch, resolve, baseOffset: -1n, lastOffset: -1n, maxTimestamp: -1n, logAppendTime: -1n })
       // One task appends everything queued by the time it runs (see appendQueued).
@@ -288,8 +294,11 @@ export class PartitionLog {
    * partition at one write per batch. A batch the log refuses fails alone; a disk error fails the
    * whole group (nothing of it is acknowledged).
    */
-  private async appendQueued(): Promise<void> {
-    const queued = this.queuedAppends.splice(0, this.queuedAppends.length)
+  private appendQueued(): Promise<void> {
+    return this.appendItems(this.queuedAppends.splice(0, this.queuedAppends.length))
+  }
+
+  private async appendItems(queued: readonly PendingAppend[]): Promise<void> {
     let group: PendingAppend[] = []
     let groupBytes = 0
     for (let index = 0; index < queued.length; index++) {
@@ -363,7 +372,7 @@ export class PartitionLog {
     const sizeBefore = segment.sizeBytes
     try {
       try {
-        await segment.appendBatches(group.map(({ batch, baseOffset, lastOffset, maxTimestamp }) => ({ batch, baseOffset, lastOffset, maxTimestamp })))
+        await segment.appendBatches(group)
       } catch (error) {
         // Cut any partial write; if even that fails, recovery cuts it at the next start (the log
         // goes offline below either way, so nothing is appended after it meanwhile).
