@@ -5,6 +5,7 @@
 // itself after `lifeMs` in any case.
 import type { TestContext } from 'node:test'
 import { spawn } from 'node:child_process'
+import { waitFor } from './broker.js'
 
 export type MemberEvent = { readonly ev: string } & Record<string, unknown>
 
@@ -110,3 +111,14 @@ export function coversExactlyOnce(members: readonly PythonMember[], count: numbe
   const all = members.flatMap(heldPartitions).sort((a, b) => a - b)
   return all.length === count && all.every((p, i) => p === i)
 }
+
+/** Waits until `members` hold every one of `partitions` partitions exactly once (each at least one). */
+export async function waitMembersStable(members: readonly PythonMember[], partitions: number, what: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(() => coversExactlyOnce(members, partitions), {
+    timeoutMs, what: `${what}: ${members.map((m) => `${m.name}=${JSON.stringify(m.events.filter((e) => e.ev !== 'msg'))}`).join(' ')}`,
+  })
+}
+
+/** The records a member reported processing, in order. */
+export const memberMessages = (member: PythonMember): MemberEvent[] => member.events.filter((e) => e.ev === 'msg')
+

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { startRestartableBroker, startTestBroker, waitFor } from '../helpers/broker.js'
 import { runPythonJson } from '../helpers/python.js'
-import { coversExactlyOnce, heldPartitions, spawnPythonMember, type MemberEvent, type PythonMember } from '../helpers/python-member.js'
+import { coversExactlyOnce, heldPartitions, memberMessages, spawnPythonMember, waitMembersStable, type PythonMember } from '../helpers/python-member.js'
 
 const PARTITIONS = 6
 const SESSION_MS = 1500
@@ -114,11 +114,11 @@ function member(t: TestContext, name: string, args: Record<string, unknown>): Py
   return spawnPythonMember(t, name, MEMBER, { sessionMs: SESSION_MS, ...args }, 60_000)
 }
 
-async function waitStable(members: readonly PythonMember[], what: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(() => coversExactlyOnce(members, PARTITIONS), { timeoutMs, what: `${what}: ${members.map((m) => `${m.name}=${JSON.stringify(m.events.filter((e) => e.ev !== 'msg'))}`).join(' ')}` })
+function waitStable(members: readonly PythonMember[], what: string, timeoutMs = 15_000): Promise<void> {
+  return waitMembersStable(members, PARTITIONS, what, timeoutMs)
 }
 
-const messages = (m: PythonMember): MemberEvent[] => m.events.filter((e) => e.ev === 'msg')
+const messages = memberMessages
 
 test('three members on a six-partition topic get every partition exactly once, two each', async (t) => {
   const node = await startTestBroker(t)
