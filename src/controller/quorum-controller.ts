@@ -9,6 +9,7 @@ import type { MetadataImage } from '../metadata/image.js'
 import { METADATA_VERSION_FEATURE } from '../metadata/image.js'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { ZERO_UUID } from '../log/partition-metadata.js'
 import { planPartitions, type CreatePartitionsResult, type CreatePartitionsSpec } from './partition-manager.js'
 import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from './config-manager.js'
 import { planConfigChanges } from './config-manager.js'
@@ -76,8 +77,6 @@ export interface DeleteTopicResult {
   readonly errorMessage: string | null
 }
 
-/** Kafka's Uuid.ZERO_UUID in base64url. */
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 type Refusal = { readonly errorCode: number; readonly errorMessage: string }
 

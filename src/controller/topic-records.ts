@@ -3,10 +3,11 @@
 // and a RemoveTopicRecord to delete. Pure: the controller decides, these only spell the records.
 import { randomBytes } from 'node:crypto'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
+import { ZERO_UUID } from '../log/partition-metadata.js'
 import { ConfigResourceType } from '../metadata/image.js'
 
 /** Kafka's Uuid.ZERO_UUID and Uuid.METADATA_TOPIC_ID (1) as base64url: never handed to a topic. */
-const RESERVED_TOPIC_IDS: ReadonlySet<string> = new Set(['AAAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAAQ'])
+const RESERVED_TOPIC_IDS: ReadonlySet<string> = new Set([ZERO_UUID, 'AAAAAAAAAAAAAAAAAAAAAQ'])
 
 /**
  * A random id as Kafka's Uuid.randomUuid makes it (topic ids, cluster ids): never a reserved id,

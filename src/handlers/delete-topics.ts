@@ -5,10 +5,9 @@
 import { ErrorCode } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import { defineHandler } from './handler.js'
+import { ZERO_TOPIC_ID } from './metadata.js'
 import { requireService } from './require-service.js'
 
-/** Kafka's Uuid.ZERO_UUID: the topic id of a request that names the topic. */
-const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 export const deleteTopicsHandler = defineHandler({
   apiKey: ApiKey.DELETE_TOPICS, minVersion: 1, maxVersion: 6,

@@ -17,11 +17,12 @@ import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { FindCoordinatorResponseCoordinator } from '../protocol/generated/apis/find-coordinator.js'
 import { defineHandler, type HandlerContext } from './handler.js'
 import { liveEndpoint } from './metadata.js'
+import { OFFSETS_TOPIC } from '../metadata/internal-topics.js'
 
 /** Kafka's CoordinatorType ids. */
 export const CoordinatorType = { GROUP: 0, TRANSACTION: 1 } as const
 
-const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets'
+const GROUP_METADATA_TOPIC_NAME = OFFSETS_TOPIC
 
 /** The first version with batched keys (Kafka's FindCoordinatorRequest.MIN_BATCHED_VERSION). */
 const MIN_BATCHED_VERSION = 4

@@ -14,7 +14,9 @@
 // (KIP-320). v8: authorized operations (KIP-430). v9: flexible. v10: topic ids (KIP-516). v11: no
 // cluster authorized operations. v12: topics may be asked for by id alone (name null).
 import { SluiceError } from '../errors.js'
+import { ZERO_UUID } from '../log/partition-metadata.js'
 import { isLegalTopicName } from '../log/topic-partition.js'
+import { INTERNAL_TOPICS } from '../metadata/internal-topics.js'
 import type { BrokerRegistration, MetadataImage, PartitionRegistration, TopicImage } from '../metadata/image.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
@@ -27,13 +29,11 @@ import type {
 import { defineHandler, type MetadataServices } from './handler.js'
 
 /** Kafka's Uuid.ZERO_UUID as the generated codecs spell it. */
-export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA'
+export const ZERO_TOPIC_ID = ZERO_UUID
 
 /** Kafka's MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED (Integer.MIN_VALUE). */
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
 
-/** Kafka's Topic.INTERNAL_TOPICS. */
-const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state'])
 
 /** Kafka's MetadataResponse.NO_LEADER_ID. */
 const NO_LEADER_ID = -1

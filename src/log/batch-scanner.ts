@@ -52,6 +52,12 @@ export async function* scanBatches(file: StorageFile, startPosition: number, end
   }
 }
 
+/** The bytes of a file slice in a buffer of their own, cut to what the file still holds. */
+export async function readFileSlice(slice: { readonly file: StorageFile; readonly position: number; readonly sizeBytes: number }): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(slice.sizeBytes)
+  return buffer.subarray(0, await readFully(slice.file, buffer, slice.sizeBytes, slice.position))
+}
+
 /** Reads until `length` bytes are in or the file ends; returns the count. */
 export async function readFully(file: StorageFile, target: Buffer, length: number, position: number): Promise<number> {
   let total = 0

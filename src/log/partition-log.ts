@@ -344,7 +344,7 @@ export class PartitionLog {
   /** Why the log refuses a batch before anything is written (offline, or append-validation.ts). */
   private refusal(batch: Buffer): AppendResult | undefined {
     if (this.offlineError !== undefined) return { ok: false, problem: 'storage', reason: this.offlineError.message, error: this.offlineError }
-    return batchRefusal(batch, this.currentConfig, this.options.clock.nowMs())
+    return batchRefusal(batch, this.currentConfig, this.options.clock)
   }
 
   /** Assigns the batch its offsets, leader epoch and (under LogAppendTime) timestamp, in place. */

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import type { Clock } from '../clock.js'
 import { SluiceError } from '../errors.js'
-import { readFully } from '../log/batch-scanner.js'
+import { readFileSlice } from '../log/batch-scanner.js'
 import { logConfig, type LogConfig } from '../log/log-config.js'
 import { PartitionLog, type LogRecoveryReport } from '../log/partition-log.js'
 import type { Storage } from '../log/storage.js'
@@ -214,10 +214,9 @@ async function replayLog(log: PartitionLog): Promise<{ image: MetadataImage; rep
     const slice = result.slice
     if (slice === undefined) throw new MetadataLogCorruptError(`metadata log has no batch at ${offset} below its end ${endOffset}`)
     // A fresh buffer per read: decoded records may keep views into it.
-    const buffer = Buffer.allocUnsafe(slice.sizeBytes)
-    const length = await readFully(slice.file, buffer, slice.sizeBytes, slice.position)
+    const buffer = await readFileSlice(slice)
     try {
-      const { batches } = splitRecordBatches(buffer.subarray(0, length))
+      const { batches } = splitRecordBatches(buffer)
       if (batches.length === 0) throw new MetadataLogCorruptError(`metadata log batch at ${offset} is cut off`)
       for (const batch of batches) {
         const header = readRecordBatchHeader(batch)

@@ -30,7 +30,8 @@ import { ReplicaManager } from '../replication/replica-manager.js'
 import { OffsetCoordinator } from '../coordinator/offset-coordinator.js'
 import { consumerLag, type PartitionLag } from '../coordinator/consumer-lag.js'
 import { expireOffsets } from '../coordinator/group/offset-expiry.js'
-import { CoordinatorPartitions, OFFSETS_TOPIC } from './coordinator-partitions.js'
+import { CoordinatorPartitions } from './coordinator-partitions.js'
+import { OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/internal-topics.js'
 import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
 import { randomKafkaUuid } from '../controller/topic-records.js'
 
@@ -217,12 +218,12 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
       internalTopics: new Map([
-        ['__consumer_offsets', {
+        [OFFSETS_TOPIC, {
           numPartitions: config.offsetsTopicNumPartitions,
           replicationFactor: config.offsetsTopicReplicationFactor,
           configs: new Map([...internalTopicConfigs, ['segment.bytes', String(config.offsetsTopicSegmentBytes)]]),
         }],
-        ['__transaction_state', {
+        [TRANSACTION_STATE_TOPIC, {
           numPartitions: config.transactionStateLogNumPartitions,
           replicationFactor: config.transactionStateLogReplicationFactor,
           configs: internalTopicConfigs,

@@ -2,12 +2,12 @@
 // loaded into the coordinator (and unloaded when leadership or the topic goes), and read and
 // appended through the replica manager like any partition, with acks=all.
 import type { Logger } from 'pino'
-import { readFully } from '../log/batch-scanner.js'
+import { readFileSlice } from '../log/batch-scanner.js'
 import type { CoordinatorPartitionLog, OffsetCoordinator } from '../coordinator/offset-coordinator.js'
 import type { MetadataImage } from '../metadata/image.js'
 import type { ReplicaManager } from '../replication/replica-manager.js'
+import { OFFSETS_TOPIC } from '../metadata/internal-topics.js'
 
-export const OFFSETS_TOPIC = '__consumer_offsets'
 
 /** A coordinator partition backed by the replica manager; `commitTimeoutMs` is offsets.commit.timeout.ms. */
 function partitionLog(replicas: ReplicaManager, image: () => MetadataImage, partitionIndex: number, commitTimeoutMs: number): CoordinatorPartitionLog {
@@ -22,10 +22,7 @@ function partitionLog(replicas: ReplicaManager, image: () => MetadataImage, part
       if (partitionLog === undefined) return Buffer.alloc(0)
       const result = await partitionLog.read(offset, maxBytes, { maxOffset: partitionLog.highWatermark, isMinOneBatch: true })
       if (!result.ok) throw result.problem === 'storage' ? result.error : new RangeError(result.reason)
-      if (result.slice === undefined) return Buffer.alloc(0)
-      const buffer = Buffer.allocUnsafe(result.slice.sizeBytes)
-      const length = await readFully(result.slice.file, buffer, result.slice.sizeBytes, result.slice.position)
-      return buffer.subarray(0, length)
+      return result.slice === undefined ? Buffer.alloc(0) : readFileSlice(result.slice)
     },
     get logStartOffset() {
       return log()?.logStartOffset ?? 0n

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { LogManager } from '../log/log-manager.js'
-import { readFully } from '../log/batch-scanner.js'
+import { readFileSlice } from '../log/batch-scanner.js'
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../log/leader-epoch-checkpoint.js'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, type PartitionLog } from '../log/partition-log.js'
 import { readPartitionMetadata } from '../log/partition-metadata.js'
@@ -13,6 +13,7 @@ import type { Storage } from '../log/storage.js'
 import { topicPartitionKey } from '../log/topic-partition.js'
 import type { MetadataChanges } from '../metadata/delta.js'
 import type { MetadataImage, PartitionRegistration } from '../metadata/image.js'
+import { INTERNAL_TOPICS } from '../metadata/internal-topics.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { RecordChunks, type RecordBytes } from '../protocol/record-bytes.js'
 import { Partition, type PartitionAppendResult } from './partition.js'
@@ -22,8 +23,6 @@ import { forEachBounded } from '../for-each-bounded.js'
 /** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1. */
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
 
-/** Topics producers may not write to (Kafka's Topic.isInternal, refused unless the client is internal). */
-const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state'])
 
 const NO_RECORDS = Buffer.alloc(0)
 
@@ -250,9 +249,11 @@ export class ReplicaManager {
   private async readPartitions(image: MetadataImage, params: FetchParams): Promise<FetchPartitionResult[]> {
     const results: FetchPartitionResult[] = []
     let remainingBytes = Math.max(params.maxBytes, 0)
+    let hasData = false
     for (const request of params.partitions) {
-      const result = await this.readPartition(image, request, params.isolationLevel, remainingBytes, results.every((earlier) => earlier.records.length === 0))
+      const result = await this.readPartition(image, request, params.isolationLevel, remainingBytes, !hasData)
       remainingBytes -= result.records.length
+      hasData ||= result.records.length > 0
       results.push(result)
     }
     return results
@@ -290,12 +291,7 @@ export class ReplicaManager {
     }
     const read = await log.read(request.fetchOffset, maxBytes, { maxOffset, isMinOneBatch: isFirstWithData })
     if (!read.ok) return failed(read.problem === 'storage' ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.OFFSET_OUT_OF_RANGE, partition)
-    let records = NO_RECORDS
-    if (read.slice !== undefined && (maxBytes > 0 || isFirstWithData)) {
-      records = Buffer.allocUnsafe(read.slice.sizeBytes)
-      const length = await readFully(read.slice.file, records, read.slice.sizeBytes, read.slice.position)
-      records = records.subarray(0, length)
-    }
+    const records = read.slice !== undefined && (maxBytes > 0 || isFirstWithData) ? await readFileSlice(read.slice) : NO_RECORDS
     return {
       topic, partition: partitionIndex, errorCode: ErrorCode.NONE, records,
       highWatermark, lastStableOffset, logStartOffset: log.logStartOffset,
