@@ -1,8 +1,9 @@
 // The broker keys Sluice reads from server.properties: Apache Kafka 3.9's names, types, defaults,
 // validators, importance and dynamic-update mode (KafkaConfig, ServerLogConfigs, SocketServerConfigs,
 // KRaftConfigs, QuorumConfig, ReplicationConfigs, GroupCoordinatorConfig, TransactionLogConfigs,
-// TransactionStateManagerConfigs), with descriptions in our own words. One entry is Sluice's own
-// (metrics.port) and says so. The property name of each entry is the field of the parsed config.
+// TransactionStateManagerConfigs), with descriptions in our own words. A few entries are Sluice's
+// own (metrics.*, log.level, log.slow.request.ms) and say so. The property name of each entry is
+// the field of the parsed config.
 //
 // Kafka's Long.MAX_VALUE ("no limit") is Number.MAX_SAFE_INTEGER here: every long is a JS number,
 // and any long above 2^53 - 1 is read as that value (see LONG_MAX_VALUE).
@@ -401,6 +402,29 @@ export const BROKER_CONFIG_KEYS = {
     name: 'metrics.port', type: 'int', defaultValue: 9404, validator: { kind: 'between', min: 0, max: 65535 },
     importance: 'medium', updateMode: 'read-only', owner: 'sluice',
     doc: 'Port of the HTTP endpoint serving /metrics, /healthz and /readyz; 0 picks a free port.',
+  },
+  metricsHost: {
+    name: 'metrics.host', type: 'string', defaultValue: '0.0.0.0', importance: 'medium', updateMode: 'read-only', owner: 'sluice',
+    doc: 'Address the metrics endpoint binds; 0.0.0.0 (every interface, as the JMX exporter does) by default.',
+  },
+  metricsEnabled: {
+    name: 'metrics.enabled', type: 'boolean', defaultValue: true, importance: 'medium', updateMode: 'read-only', owner: 'sluice',
+    doc: 'Whether the broker records metrics and serves the metrics endpoint at all.',
+  },
+  metricsPartitionSeriesMax: {
+    name: 'metrics.partition.series.max', type: 'int', defaultValue: 10_000, validator: { kind: 'atLeast', min: 0 },
+    importance: 'low', updateMode: 'read-only', owner: 'sluice',
+    doc: 'Most partitions (and, separately, group partitions) given per-partition series in a scrape; the rest are counted in sluice_metrics_series_dropped.',
+  },
+  logLevel: {
+    name: 'log.level', type: 'string', defaultValue: 'info', validator: { kind: 'oneOf', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
+    importance: 'medium', updateMode: 'read-only', owner: 'sluice',
+    doc: 'Lowest level of the broker\'s own log lines (pino levels); debug logs one line per request.',
+  },
+  logSlowRequestMs: {
+    name: 'log.slow.request.ms', type: 'long', defaultValue: 1000, validator: { kind: 'atLeast', min: -1 },
+    importance: 'low', updateMode: 'read-only', owner: 'sluice',
+    doc: 'A request that takes longer than this (beyond the wait it asked for) is logged at warn; -1 turns the log off.',
   },
 } as const satisfies Readonly<Record<string, ConfigKey>>
 

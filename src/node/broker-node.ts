@@ -81,6 +81,9 @@ const SINGLE_NODE_DEFAULTS: Readonly<Record<string, string>> = {
   'controller.quorum.voters': '1@127.0.0.1:0',
   'offsets.topic.replication.factor': '1',
   'transaction.state.log.replication.factor': '1',
+  // Many nodes may run in one process (tests): each gets its own loopback metrics port.
+  'metrics.host': '127.0.0.1',
+  'metrics.port': '0',
 }
 
 /** Kafka's SecurityProtocol ids, as RegisterBrokerRecord endpoints carry them. */

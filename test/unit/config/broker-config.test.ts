@@ -81,10 +81,10 @@ test('keys left out take Kafka 3.9 defaults', () => {
   assert.equal(LONG_MAX_VALUE, NO_LIMIT)
 })
 
-test('the key table names every key once, and only metrics.port is Sluice\'s own', () => {
+test('the key table names every key once, and marks the keys that are Sluice\'s own', () => {
   const keys = Object.values(BROKER_CONFIG_KEYS)
   assert.equal(new Set(keys.map((key) => key.name)).size, keys.length)
-  assert.deepEqual(keys.filter((key) => 'owner' in key).map((key) => key.name), ['metrics.port'])
+  assert.deepEqual(keys.filter((key) => 'owner' in key).map((key) => key.name), ['metrics.port', 'metrics.host', 'metrics.enabled', 'metrics.partition.series.max', 'log.level', 'log.slow.request.ms'])
 })
 
 test('the config is frozen and drops the keys that only feed a resolved value', () => {
