@@ -203,15 +203,18 @@ async function spawnPrometheus(configFile: string, dataDir: string, port: number
   ], { stdio: ['ignore', 'ignore', 'pipe'], timeout: PROMETHEUS_LIFETIME_MS, killSignal: 'SIGKILL' })
   const stderr = new StderrTail()
   child.stderr?.on('data', (chunk: Buffer) => stderr.append(chunk))
+  let exitReason: string | undefined
   const exited = new Promise<string>((resolvePromise) => {
-    child.once('error', (error) => resolvePromise(`failed to start: ${error.message}`))
-    child.once('exit', (code, signal) => resolvePromise(signal === null ? `exited with ${code}` : `was killed by ${signal}`))
+    const ended = (reason: string): void => {
+      exitReason ??= reason
+      resolvePromise(exitReason)
+    }
+    child.once('error', (error) => ended(`failed to start: ${error.message}`))
+    child.once('exit', (code, signal) => ended(signal === null ? `exited with ${code}` : `was killed by ${signal}`))
   })
   const running = { child, stderr, exited }
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + READY_TIMEOUT_MS
-  let exitReason: string | undefined
-  void exited.then((reason) => { exitReason = reason })
   for (let poll = 0; poll < READY_TIMEOUT_MS / POLL_INTERVAL_MS && Date.now() < deadline; poll++) {
     if (exitReason !== undefined) return { ok: false, reason: exitReason, stderrTail: stderr.toString() }
     if (await isReady(url)) return { ok: true, process: running }
