@@ -24,6 +24,7 @@ import { isCompacted, type LogConfig } from './log-config.js'
 import { LogSegment, type FileSlice } from './segment.js'
 import type { Storage } from './storage.js'
 import { StorageError } from './storage-error.js'
+import { timestampOfRecordAtOrAfter } from './timestamp-of-record-at-or-after.js'
 
 /** ListOffsets' special timestamps (Kafka's ListOffsetsRequest). */
 export const LATEST_TIMESTAMP = -1n
@@ -652,6 +653,28 @@ export class PartitionLog {
       }
     }
     return undefined
+  }
+
+  /**
+   * The timestamp of the first record at or after `offset` and below `maxOffset` (the high
+   * watermark), for a consumer group's lag in time; an offset below the log start means the first
+   * record of the log. Undefined when there is no such record, or the log is offline or cannot be
+   * read: a metrics read neither fails nor takes the log dir offline (as read(), it leaves that
+   * to the appends and flushes that meet the disk's failure). See timestamp-of-record-at-or-after.ts.
+   */
+  async timestampOfRecordAtOrAfter(offset: bigint, maxOffset: bigint): Promise<bigint | undefined> {
+    if (this.offlineError !== undefined) return undefined
+    const from = offset < this.startOffset ? this.startOffset : offset
+    const bound = maxOffset < this.endOffset ? maxOffset : this.endOffset
+    if (from >= bound) return undefined
+    try {
+      // A snapshot: retention and compaction may change the list while the lookup awaits.
+      return await timestampOfRecordAtOrAfter(this.segments.slice(this.segmentIndexFor(from)), from, bound)
+    } catch (error) {
+      // Also a segment that retention deleted and closed meanwhile.
+      if (error instanceof StorageError) return undefined
+      throw error
+    }
   }
 
   /**
