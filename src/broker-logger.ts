@@ -40,6 +40,8 @@ export function createBrokerLogger(options: BrokerLoggerOptions): Logger {
       colorize: true,
       sync: true,
       translateTime: 'SYS:HH:MM:ss.l',
+      // One event per line here too: a busy broker's output stays scannable.
+      singleLine: true,
       ignore: 'pid,hostname',
       ...(options.destination === undefined ? {} : { destination: options.destination }),
     }))

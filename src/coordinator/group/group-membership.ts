@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Clock } from '../../clock.js'
-import { ErrorCode } from '../../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../../protocol/error-codes.js'
 import type { GroupMetadataValue } from '../offsets-record-codec.js'
 import {
   ClassicGroup, EMPTY_ASSIGNMENT, invokeJoin, invokeSync, joinError, protocolsMatch, syncError, updateMember,
@@ -575,7 +575,7 @@ export class GroupMembership {
 
   private async store(group: ClassicGroup): Promise<void> {
     const errorCode = await this.options.store(group.groupId, group.toRecord())
-    if (errorCode !== ErrorCode.NONE) this.options.logger.warn({ group: group.groupId, errorCode }, 'group metadata not written')
+    if (errorCode !== ErrorCode.NONE) this.options.logger.warn({ group: group.groupId, errorCode, error: errorName(errorCode) }, 'group metadata not written')
   }
 
   /** Stops every timer (broker shutdown). */
