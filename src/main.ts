@@ -3,9 +3,10 @@
 // keys as Kafka does (an invalid value is one line naming the key, then exit 1), runs the node, and
 // shuts it down gracefully on SIGTERM or SIGINT (stop accepting, finish requests in flight, flush,
 // checkpoint, exit 0).
-import { pino } from 'pino'
+import type { Logger } from 'pino'
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
+import { brokerLogLevel, createBrokerLogger } from './broker-logger.js'
 import { readBrokerConfigFile } from './config/broker-config-file.js'
 import { parseBrokerConfig } from './config/broker-config.js'
 import { ConfigError } from './config/config-error.js'
@@ -29,12 +30,17 @@ function startFailure(error: unknown): string | undefined {
 }
 
 async function server(configPath: string | undefined, overrides: readonly string[]): Promise<number> {
-  const logger = pino({ level: process.env.SLUICE_LOG_LEVEL ?? 'info' })
+  let logger: Logger
   let node: Awaited<ReturnType<typeof startBroker>>
   try {
     const properties = configPath === undefined ? new Map<string, string>() : await readBrokerConfigFile(configPath)
     const { config, warnings, staticConfigs } = parseBrokerConfig(properties, overrides)
-    for (const warning of warnings) logger.warn({ warning }, warning)
+    // The logger comes from the parsed config (log.level), so it exists only once parsing succeeded;
+    // a parse error is one line on stderr below. SLUICE_LOG_LEVEL, when set, takes precedence over
+    // log.level (one run at debug without editing server.properties). A person at a terminal gets
+    // pino-pretty's colour lines; anything else (a pipe, a file, a log shipper) gets JSON lines.
+    logger = createBrokerLogger({ level: brokerLogLevel(config.logLevel), isTerminal: process.stdout.isTTY === true })
+    for (const warning of warnings) logger.warn({ warning }, 'configuration warning')
     node = await startBroker({ config, staticConfigs, logger })
   } catch (error) {
     const reason = startFailure(error)

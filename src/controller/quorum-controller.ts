@@ -6,9 +6,9 @@ import type { Logger } from 'pino'
 import { topicConfigError } from '../config/topic-config.js'
 import { isLegalTopicName } from '../log/topic-partition.js'
 import type { MetadataImage } from '../metadata/image.js'
-import { METADATA_VERSION_FEATURE } from '../metadata/image.js'
+import { ConfigResourceType, METADATA_VERSION_FEATURE } from '../metadata/image.js'
 import type { MetadataRecord } from '../metadata/metadata-record-codec.js'
-import { ErrorCode } from '../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { ZERO_UUID } from '../log/partition-metadata.js'
 import { planPartitions, type CreatePartitionsResult, type CreatePartitionsSpec } from './partition-manager.js'
 import type { AlterConfigsMode, AlterConfigsResourceRequest, AlterConfigsResourceResult } from './config-manager.js'
@@ -138,7 +138,14 @@ export class QuorumController {
         numPartitions: planned.assignments.length, replicationFactor: planned.assignments[0]?.length ?? 0, configs: planned.configs,
       })
     }
-    if (records.length > 0) await this.options.commit(records)
+    if (records.length > 0) {
+      await this.options.commit(records)
+      for (const result of results) {
+        if (result.errorCode !== ErrorCode.NONE) continue
+        this.options.logger?.info({ topic: result.name, topicId: result.topicId, partitions: result.numPartitions, replicationFactor: result.replicationFactor },
+          'topic created')
+      }
+    }
     return results
   }
 
@@ -238,7 +245,13 @@ export class QuorumController {
       removed.add(topic.topicId)
       return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.NONE, errorMessage: null }
     })
-    if (records.length > 0) await this.options.commit(records)
+    if (records.length > 0) {
+      await this.options.commit(records)
+      for (const topicId of removed) {
+        const topic = image.topicById(topicId)
+        this.options.logger?.info({ topic: topic?.name, topicId, partitions: topic?.partitions.size }, 'topic deleted')
+      }
+    }
     return results
   }
 
@@ -269,7 +282,14 @@ export class QuorumController {
       if (!validateOnly) records.push(...plan.records)
       results.push({ name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null })
     }
-    if (records.length > 0) await this.options.commit(records)
+    if (records.length > 0) {
+      await this.options.commit(records)
+      for (const spec of specs) {
+        if (results.find((result) => result.name === spec.name)?.errorCode !== ErrorCode.NONE) continue
+        this.options.logger?.info({ topic: spec.name, previousPartitions: image.topic(spec.name)?.partitions.size, partitions: spec.count },
+          'partitions added')
+      }
+    }
     return results
   }
 
@@ -281,7 +301,15 @@ export class QuorumController {
   async alterConfigs(resources: readonly AlterConfigsResourceRequest[], mode: AlterConfigsMode, validateOnly: boolean): Promise<AlterConfigsResourceResult[]> {
     const context = { image: this.options.image(), nodeId: this.options.nodeId, staticConfigs: this.options.staticBrokerConfigs ?? new Map<string, string>() }
     const { records, results } = planConfigChanges(context, resources, mode, validateOnly)
-    if (records.length > 0) await this.options.commit(records)
+    if (records.length > 0) {
+      await this.options.commit(records)
+      for (const [index, result] of results.entries()) {
+        if (result.errorCode !== ErrorCode.NONE) continue
+        // Names only: a value may be a secret.
+        const configs = resources[index]?.configs.map((config) => config.name) ?? []
+        this.options.logger?.info({ ...configResourceFields(result.resourceType, result.resourceName), mode, configs }, 'config changed')
+      }
+    }
     return results
   }
 
@@ -299,7 +327,7 @@ export class QuorumController {
         }], false)
         const errorCode = result?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR
         if (errorCode !== ErrorCode.NONE && errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-          this.options.logger?.warn({ topic: name, errorCode, reason: result?.errorMessage }, 'internal topic could not be created')
+          this.options.logger?.warn({ topic: name, errorCode, error: errorName(errorCode), reason: result?.errorMessage }, 'internal topic could not be created')
           return errorCode
         }
         return ErrorCode.NONE
@@ -307,6 +335,22 @@ export class QuorumController {
       this.pendingInternalTopics.set(name, pending)
     }
     return pending
+  }
+}
+
+/** Log fields naming a config resource: `topic` for a topic, `broker` for a broker (default: the cluster-wide defaults). */
+function configResourceFields(resourceType: number, resourceName: string): Record<string, string | number> {
+  switch (resourceType) {
+    case ConfigResourceType.TOPIC:
+      return { resourceType: 'topic', topic: resourceName }
+    case ConfigResourceType.BROKER:
+      return { resourceType: 'broker', broker: resourceName === '' ? 'default' : resourceName }
+    case ConfigResourceType.BROKER_LOGGER:
+      return { resourceType: 'broker-logger', resourceName }
+    case ConfigResourceType.GROUP:
+      return { resourceType: 'group', group: resourceName }
+    default:
+      return { resourceType, resourceName }
   }
 }
 

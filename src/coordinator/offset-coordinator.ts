@@ -5,12 +5,13 @@
 // the offsets: its GroupMetadata records go to the same partition, are replayed on load, and commits
 // are checked against it. "Simple" commits with a negative generation (kcat, confluent-kafka
 // assign(), admin tools) to a group without members succeed as before.
-// offsets.retention.minutes expiry is not done yet.
+// offsets.retention.minutes expiry is group/offset-expiry.ts.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import { SluiceError } from '../errors.js'
+import { OFFSETS_TOPIC } from '../metadata/internal-topics.js'
 import { buildRecordBatchSync, type RecordInput } from '../protocol/build-record-batch.js'
-import { ErrorCode } from '../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { readRecords, type KafkaRecord } from '../protocol/read-records.js'
 import { readRecordBatchHeader, splitRecordBatches } from '../protocol/record-batch.js'
 import { ClassicGroup } from './group/classic-group.js'
@@ -56,6 +57,8 @@ export interface OffsetCoordinatorOptions {
   readonly scheduler?: GroupScheduler
   /** group.min/max.session.timeout.ms, group.initial.rebalance.delay.ms, group.max.size; Kafka's defaults when absent. */
   readonly groupConfig?: Partial<GroupMembershipConfig>
+  /** Once per completed join phase of a group (Kafka's group-rebalance count); see GroupMembershipOptions. */
+  readonly onRebalanceCompleted?: (groupId: string, generationId: number) => void
 }
 
 export interface OffsetCommitPartitionInput {
@@ -172,15 +175,19 @@ export class OffsetCoordinator {
   private readonly loadBufferSizeBytes: number
   /** JoinGroup, SyncGroup, Heartbeat and LeaveGroup go here. */
   readonly membership: GroupMembership
+  /** The coordinator's logger, for the admin operations over it (group-admin.ts, offset-expiry.ts). */
+  readonly logger: Logger
 
   constructor(private readonly options: OffsetCoordinatorOptions) {
     this.offsetMetadataMaxBytes = options.offsetMetadataMaxBytes ?? DEFAULT_OFFSET_METADATA_MAX_BYTES
     this.loadBufferSizeBytes = options.loadBufferSizeBytes ?? DEFAULT_LOAD_BUFFER_SIZE_BYTES
+    this.logger = options.logger
     this.membership = new GroupMembership({
       clock: options.clock,
       scheduler: options.scheduler ?? systemGroupScheduler,
       logger: options.logger,
       ...(options.groupConfig === undefined ? {} : { config: options.groupConfig }),
+      ...(options.onRebalanceCompleted === undefined ? {} : { onRebalanceCompleted: options.onRebalanceCompleted }),
       coordinatorError: (groupId) => this.coordinatorError(groupId),
       store: (groupId, value) => this.storeGroup(groupId, value),
     })
@@ -223,7 +230,8 @@ export class OffsetCoordinator {
     if (this.partitions.get(owned.index) !== owned) return ErrorCode.NOT_COORDINATOR
     const errorCode = storeGroupErrorFor(appendError)
     if (errorCode === ErrorCode.NONE) onCommitted(owned.groups)
-    else this.options.logger.warn({ group: groupId, partition: owned.index, errorCode, appendError }, 'group records not written')
+    else this.options.logger.warn({ group: groupId, topic: OFFSETS_TOPIC, partition: owned.index, errorCode, error: errorName(errorCode), appendError },
+      'group records not written')
     return errorCode
   }
 
@@ -244,6 +252,7 @@ export class OffsetCoordinator {
    */
   async loadPartition(partitionIndex: number, log: CoordinatorPartitionLog): Promise<void> {
     const owned = new OwnedPartition(partitionIndex, log)
+    const started = this.options.clock.nowMs()
     this.unloadGroups(partitionIndex)
     this.partitions.set(partitionIndex, owned)
     try {
@@ -255,18 +264,25 @@ export class OffsetCoordinator {
     if (this.partitions.get(partitionIndex) !== owned) return
     // Groups come back as Kafka's loader rebuilds them: Stable with their members (whose sessions
     // start now, so members that never return expire), or Empty.
+    let groups = 0
     for (const [groupId, value] of owned.loadedGroupRecords) {
-      if (value !== null) this.membership.loadGroup(ClassicGroup.fromRecord(groupId, value, this.options.clock.nowMs()))
+      if (value === null) continue
+      this.membership.loadGroup(ClassicGroup.fromRecord(groupId, value, this.options.clock.nowMs()))
+      groups++
     }
     owned.loadedGroupRecords.clear()
     owned.status = 'active'
-    this.options.logger.info({ partition: partitionIndex, highWatermark: log.highWatermark }, 'loaded __consumer_offsets partition')
+    this.options.logger.info({
+      topic: OFFSETS_TOPIC, partition: partitionIndex, highWatermark: log.highWatermark.toString(), groups,
+      offsetGroups: [...owned.groups.groupIds()].length, durationMs: this.options.clock.nowMs() - started,
+    }, 'coordinator partition loaded')
   }
 
   /** Gives up a partition (leadership moved or the topic went away): its groups answer NOT_COORDINATOR. */
   unloadPartition(partitionIndex: number): void {
-    this.partitions.delete(partitionIndex)
-    this.unloadGroups(partitionIndex)
+    const wasOwned = this.partitions.delete(partitionIndex)
+    const groups = this.unloadGroups(partitionIndex)
+    if (wasOwned) this.options.logger.info({ topic: OFFSETS_TOPIC, partition: partitionIndex, groups }, 'coordinator partition unloaded')
   }
 
   /** Stops the group timers (broker shutdown). */
@@ -274,10 +290,15 @@ export class OffsetCoordinator {
     this.membership.close()
   }
 
-  private unloadGroups(partitionIndex: number): void {
+  /** Forgets the live groups of a partition; returns how many there were. */
+  private unloadGroups(partitionIndex: number): number {
+    let count = 0
     for (const groupId of [...this.membership.groups.keys()]) {
-      if (this.partitionFor(groupId) === partitionIndex) this.membership.unloadGroup(groupId)
+      if (this.partitionFor(groupId) !== partitionIndex) continue
+      this.membership.unloadGroup(groupId)
+      count++
     }
+    return count
   }
 
   /**
@@ -330,7 +351,8 @@ export class OffsetCoordinator {
       const group = owned.groups.getOrCreateGroup(groupId)
       for (const { topic, partition, committed } of writes) group.put(topic, partition, committed, writeSequence)
     } else {
-      this.options.logger.warn({ group: groupId, partition: owned.index, errorCode, appendError }, 'offset commit not written')
+      this.options.logger.warn({ group: groupId, topic: OFFSETS_TOPIC, partition: owned.index, errorCode, error: errorName(errorCode), appendError },
+        'offset commit not written')
     }
     for (const { result } of writes) result.errorCode = errorCode
     return results
@@ -415,7 +437,7 @@ export class OffsetCoordinator {
         if (header.lastOffset < offset) continue
         // Transaction markers (control batches) have nothing to replay until TxnOffsetCommit exists.
         if (!header.isControl && header.producerId !== -1n) {
-          this.options.logger.warn({ partition: owned.index, baseOffset: header.baseOffset, producerId: header.producerId },
+          this.options.logger.warn({ topic: OFFSETS_TOPIC, partition: owned.index, baseOffset: header.baseOffset.toString(), producerId: header.producerId.toString() },
             'skipping transactional offset commit while loading: transactions are not supported')
         } else if (!header.isControl) {
           for (const record of await readRecords(batch)) {
@@ -429,7 +451,7 @@ export class OffsetCoordinator {
 
   private replayRecord(owned: OwnedPartition, record: KafkaRecord): void {
     if (record.key === null) {
-      this.options.logger.warn({ partition: owned.index, offset: record.offset }, 'skipping __consumer_offsets record without a key')
+      this.options.logger.warn({ topic: OFFSETS_TOPIC, partition: owned.index, offset: record.offset.toString() }, 'skipping __consumer_offsets record without a key')
       return
     }
     const key = decodeOffsetsRecordKey(record.key)
@@ -444,7 +466,7 @@ export class OffsetCoordinator {
         owned.loadedGroupRecords.set(key.group, record.value === null ? null : decodeGroupMetadataValue(record.value))
         return
       case 'unknown':
-        this.options.logger.info({ partition: owned.index, offset: record.offset, keyVersion: key.version },
+        this.options.logger.warn({ topic: OFFSETS_TOPIC, partition: owned.index, offset: record.offset.toString(), keyVersion: key.version },
           'skipping __consumer_offsets record of a type this broker does not know')
         return
       default: {

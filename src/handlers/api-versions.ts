@@ -34,7 +34,7 @@ export const apiVersionsHandler = defineHandler({
     // INVALID_REQUEST librdkafka retries with v0 (CLIENTS.md). Like Kafka's getErrorResponse, the
     // error answer lists no APIs.
     if (version >= 3 && !(isValidClientSoftware(request.clientSoftwareName) && isValidClientSoftware(request.clientSoftwareVersion))) {
-      ctx.logger.info({ clientSoftwareName: request.clientSoftwareName, clientSoftwareVersion: request.clientSoftwareVersion },
+      ctx.logger.warn({ clientSoftwareName: request.clientSoftwareName, clientSoftwareVersion: request.clientSoftwareVersion },
         'ApiVersions client software name or version fails Kafka\'s pattern')
       return apiVersionsResponse(ErrorCode.INVALID_REQUEST, [])
     }

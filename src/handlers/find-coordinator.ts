@@ -12,7 +12,7 @@
 import { SluiceError } from '../errors.js'
 import { partitionForGroup } from '../coordinator/group-partition-hash.js'
 import { NO_LEADER, type MetadataImage } from '../metadata/image.js'
-import { ERROR_INFO, ErrorCode } from '../protocol/error-codes.js'
+import { ERROR_INFO, ErrorCode, errorName } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { FindCoordinatorResponseCoordinator } from '../protocol/generated/apis/find-coordinator.js'
 import { defineHandler, type HandlerContext } from './handler.js'
@@ -58,7 +58,7 @@ async function imageWithOffsetsTopic(ctx: HandlerContext): Promise<MetadataImage
   if (topics === undefined) return undefined
   const errorCode = await topics.ensureInternalTopic(GROUP_METADATA_TOPIC_NAME)
   if (errorCode !== ErrorCode.NONE) {
-    ctx.logger.warn({ topic: GROUP_METADATA_TOPIC_NAME, errorCode }, 'could not create the group metadata topic')
+    ctx.logger.warn({ topic: GROUP_METADATA_TOPIC_NAME, errorCode, error: errorName(errorCode) }, 'could not create the group metadata topic')
     return undefined
   }
   const created = metadata.currentImage()
@@ -91,7 +91,7 @@ export const findCoordinatorHandler = defineHandler({
       answers = keys.map(() => noNode(ErrorCode.COORDINATOR_NOT_AVAILABLE))
     } else {
       // Kafka's CoordinatorType.forId throws InvalidRequestException, answered by getErrorResponse.
-      ctx.logger.info({ keyType: request.keyType }, 'FindCoordinator with an unknown key type')
+      ctx.logger.warn({ keyType: request.keyType }, 'FindCoordinator with an unknown key type')
       answers = keys.map(() => noNode(ErrorCode.INVALID_REQUEST))
     }
     if (version >= MIN_BATCHED_VERSION) {

@@ -18,7 +18,7 @@ import { ZERO_UUID } from '../log/partition-metadata.js'
 import { isLegalTopicName } from '../log/topic-partition.js'
 import { INTERNAL_TOPICS } from '../metadata/internal-topics.js'
 import type { BrokerRegistration, MetadataImage, PartitionRegistration, TopicImage } from '../metadata/image.js'
-import { ErrorCode } from '../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import type {
   MetadataRequestTopic,
@@ -172,7 +172,7 @@ export const metadataHandler = defineHandler({
         missing.map(({ name }) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })), false)
       for (const result of results) {
         if (result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-          ctx.logger.warn({ topic: result.name, errorCode: result.errorCode, reason: result.errorMessage }, 'topic auto-creation failed')
+          ctx.logger.warn({ topic: result.name, errorCode: result.errorCode, error: errorName(result.errorCode), reason: result.errorMessage }, 'topic auto-creation failed')
         }
       }
       image = services.currentImage()

@@ -8,7 +8,7 @@
 // that arrives gets UNSUPPORTED_VERSION in every partition, as Kafka 4.x answers (KIP-896).
 // v1: throttleTimeMs. v2: logAppendTimeMs. v3: transactionalId, magic 2 only. v5: logStartOffset.
 // v7: same as v6 (ZStandard allowed from v7, KIP-110).
-import { ErrorCode } from '../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { ProduceResponsePartitionProduceResponse } from '../protocol/generated/apis/produce.js'
 import { defineHandler } from './handler.js'
@@ -19,6 +19,16 @@ import { recordBytesAsBuffer } from '../protocol/record-bytes.js'
 const FIRST_MAGIC_2_VERSION = 3
 
 const VALID_ACKS: ReadonlySet<number> = new Set([-1, 0, 1])
+
+/**
+ * Refusals that mean the producer sent something wrong (a broken or oversized batch, a bad
+ * timestamp): logged at warn. The others (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, …)
+ * are routine during leader moves and topic deletion and clients retry them: debug.
+ */
+const CLIENT_FAULTS: ReadonlySet<number> = new Set([
+  ErrorCode.CORRUPT_MESSAGE, ErrorCode.INVALID_RECORD, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.INVALID_TIMESTAMP, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+])
 
 function partitionResponse(index: number, errorCode: number, fields: Partial<ProduceResponsePartitionProduceResponse> = {}): ProduceResponsePartitionProduceResponse {
   return {
@@ -43,7 +53,9 @@ export const produceHandler = defineHandler({
         if (refusal !== ErrorCode.NONE) return partitionResponse(index, refusal)
         const result = await replicas.appendRecords(image, topic.name, index, records === null ? null : recordBytesAsBuffer(records), request.acks, request.timeoutMs)
         if (!('baseOffset' in result)) {
-          ctx.logger.debug({ topic: topic.name, partition: index, errorCode: result.errorCode, reason: result.errorMessage }, 'produce refused')
+          const level = CLIENT_FAULTS.has(result.errorCode) ? 'warn' : 'debug'
+          ctx.logger[level]({ topic: topic.name, partition: index, errorCode: result.errorCode, error: errorName(result.errorCode), reason: result.errorMessage },
+            'produce refused')
           return partitionResponse(index, result.errorCode, { logStartOffset: result.logStartOffset, errorMessage: result.errorMessage })
         }
         return partitionResponse(index, ErrorCode.NONE, {

@@ -2,7 +2,7 @@
 // stop), creates and deletes partitions, writes the per-dir checkpoints, runs the background jobs
 // (flush.ms, retention, removal of deleted segments, compaction) within a time budget, takes a
 // log dir offline when its disk fails, and shuts everything down cleanly.
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import { LogCleaningAbortedError, cleanLog, createCleanerState, readCleanerCheckpoint, writeCleanerCheckpoint, type CleanerState } from './cleaner.js'
@@ -178,7 +178,10 @@ export class LogManager {
     if (!dir.isOnline) return
     dir.isOnline = false
     for (const log of dir.logs.values()) log.markOffline(error)
-    this.options.logger?.error({ logDir: dir.path, errno: error.errno, operation: error.operation, path: error.path }, 'log dir taken offline after a storage error')
+    this.options.logger?.error({
+      logDir: dir.path, partitions: dir.logs.size, error: 'KAFKA_STORAGE_ERROR', errno: error.errno, operation: error.operation, path: error.path,
+      err: error,
+    }, 'log dir taken offline after a storage error')
   }
 
   get logDirs(): ReadonlyArray<{ readonly path: string; readonly isOnline: boolean; readonly partitionCount: number }> {
@@ -330,7 +333,11 @@ export class LogManager {
     }
     try {
       const result = await cleanLog(log, { nowMs, storage: this.options.storage, state, isAborted: () => this.isClosed || log.isOffline })
-      if (result !== undefined) this.options.logger?.info({ directory: log.directory, ...stringifyBigInts(result) }, 'log cleaned')
+      if (result !== undefined) {
+        const topicPartition = parseTopicPartition(basename(log.directory))
+        this.options.logger?.info({ topic: topicPartition?.topic, partition: topicPartition?.partition, directory: log.directory, ...stringifyBigInts(result) },
+          'log cleaned')
+      }
     } catch (error) {
       // A round stopped because the log is closing or went away: the next round starts over.
       if (!(error instanceof LogCleaningAbortedError)) throw error

@@ -106,6 +106,7 @@ export async function deleteGroup(coordinator: OffsetCoordinator, groupId: strin
   // Kafka writes the group's tombstone after those of its offsets.
   tombstones.push({ key: encodeGroupMetadataKey(groupId), value: null })
   const errorCode = await coordinator.writeGroupRecords(groupId, tombstones, (groups) => groups.deleteGroup(groupId))
+  if (errorCode === ErrorCode.NONE) coordinator.logger.info({ group: groupId, offsets: tombstones.length - 1 }, 'group deleted')
   if (errorCode !== ErrorCode.NONE && group !== undefined && coordinator.coordinatorError(groupId) === ErrorCode.NONE &&
       !coordinator.membership.groups.has(groupId)) {
     // Nothing was deleted: the group is as it was.
@@ -177,5 +178,6 @@ export async function deleteOffsets(coordinator: OffsetCoordinator, groupId: str
     for (const [topic, partition] of deleted) current?.delete(topic, partition)
   })
   if (errorCode !== ErrorCode.NONE) return failed(errorCode)
+  coordinator.logger.info({ group: groupId, offsets: deleted.length }, 'group offsets deleted')
   return result
 }

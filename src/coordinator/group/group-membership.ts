@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Clock } from '../../clock.js'
-import { ErrorCode } from '../../protocol/error-codes.js'
+import { ErrorCode, errorName } from '../../protocol/error-codes.js'
 import type { GroupMetadataValue } from '../offsets-record-codec.js'
 import {
   ClassicGroup, EMPTY_ASSIGNMENT, invokeJoin, invokeSync, joinError, protocolsMatch, syncError, updateMember,
@@ -41,6 +41,12 @@ export interface GroupMembershipOptions {
   coordinatorError(groupId: string): number
   /** Writes the group's record (null: tombstone); resolves with the error code to answer (NONE once committed). */
   store(groupId: string, value: GroupMetadataValue | null): Promise<number>
+  /**
+   * Called once per completed join phase (Kafka's group-rebalance count): when the group moves to
+   * CompletingRebalance, and when it ends up Empty with a new generation. `generationId` is the new
+   * generation. For metrics; it must not throw (a throw is logged and otherwise ignored).
+   */
+  readonly onRebalanceCompleted?: (groupId: string, generationId: number) => void
 }
 
 export interface JoinGroupInput {
@@ -108,7 +114,7 @@ export class GroupMembership {
       this.groups.set(input.groupId, group)
     }
     if (!this.acceptJoiningMember(group, input.memberId)) {
-      this.removeMemberAndUpdateGroup(group, input.memberId)
+      this.removeMemberAndUpdateGroup(group, input.memberId, 'member removed: the group reached group.max.size')
       return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, '')
     }
     const result = new Promise<JoinGroupResult>((resolve) => {
@@ -163,15 +169,16 @@ export class GroupMembership {
     }
     switch (group.state) {
       case 'PreparingRebalance':
-        return this.updateMemberAndRebalance(group, member, input, respond)
+        return this.updateMemberAndRebalance(group, member, input, respond, 'member rejoined')
       case 'CompletingRebalance':
         // Same metadata: it probably missed the JoinGroup response, so answer with the current generation.
         if (protocolsMatch(member, input)) return respond(this.joinResponse(group, member.memberId))
-        return this.updateMemberAndRebalance(group, member, input, respond)
+        return this.updateMemberAndRebalance(group, member, input, respond, 'member metadata changed')
       case 'Stable':
         // The leader rejoining forces a rebalance (topic metadata changed, for example); followers
         // without changes just get the current generation and go on to SyncGroup.
-        if (group.isLeader(memberId) || !protocolsMatch(member, input)) return this.updateMemberAndRebalance(group, member, input, respond)
+        if (group.isLeader(memberId)) return this.updateMemberAndRebalance(group, member, input, respond, 'leader rejoined')
+        if (!protocolsMatch(member, input)) return this.updateMemberAndRebalance(group, member, input, respond, 'member metadata changed')
         return respond({ ...this.joinResponse(group, memberId), members: [] })
       case 'Empty':
         return respond(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId))
@@ -211,12 +218,13 @@ export class GroupMembership {
     group.add(member)
     // A member parked in JoinGroup cannot heartbeat; a client that went away must not stay forever.
     this.scheduleHeartbeatExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS)
-    this.maybePrepareRebalance(group)
+    this.maybePrepareRebalance(group, 'new member joined', memberId)
   }
 
-  private updateMemberAndRebalance(group: ClassicGroup, member: GroupMember, input: JoinGroupInput, respond: (result: JoinGroupResult) => void): void {
+  private updateMemberAndRebalance(group: ClassicGroup, member: GroupMember, input: JoinGroupInput, respond: (result: JoinGroupResult) => void,
+    reason: string): void {
     updateMember(member, input, respond)
-    this.maybePrepareRebalance(group)
+    this.maybePrepareRebalance(group, reason, member.memberId)
   }
 
   private updateStaticMemberAndRebalance(group: ClassicGroup, input: JoinGroupInput, oldMemberId: string, newMemberId: string,
@@ -232,11 +240,13 @@ export class GroupMembership {
     invokeSync(previous, syncError(ErrorCode.FENCED_INSTANCE_ID))
     const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId)
     if (member === undefined) return
+    this.options.logger.info({ group: group.groupId, memberId: newMemberId, previousMemberId: oldMemberId, groupInstanceId: instanceId,
+      clientId: input.clientId, generationId: group.generationId }, 'static member rejoined')
     this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
     updateMember(member, input, respond)
     switch (group.state) {
       case 'Stable': {
-        if (group.selectProtocol() !== group.protocolName) return this.maybePrepareRebalance(group)
+        if (group.selectProtocol() !== group.protocolName) return this.maybePrepareRebalance(group, 'static member rejoined with other protocols', newMemberId)
         // Protocols unchanged: no rebalance, only the new member id is persisted. The old leader id is
         // returned so that a rejoining leader does not compute an assignment a Stable group would
         // never hand out.
@@ -256,7 +266,7 @@ export class GroupMembership {
         return
       }
       case 'CompletingRebalance':
-        return this.maybePrepareRebalance(group)
+        return this.maybePrepareRebalance(group, 'static member rejoined', newMemberId)
       case 'PreparingRebalance':
       case 'Empty':
       case 'Dead':
@@ -264,11 +274,16 @@ export class GroupMembership {
     }
   }
 
-  private maybePrepareRebalance(group: ClassicGroup): void {
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance' || group.state === 'Empty') this.prepareRebalance(group)
+  /** `reason` says why, in a few fixed words; `memberId` is the member whose request or expiry caused it, if one did. */
+  private maybePrepareRebalance(group: ClassicGroup, reason: string, memberId?: string): void {
+    if (group.state === 'Stable' || group.state === 'CompletingRebalance' || group.state === 'Empty') this.prepareRebalance(group, reason, memberId)
   }
 
-  private prepareRebalance(group: ClassicGroup): void {
+  private prepareRebalance(group: ClassicGroup, reason: string, memberId?: string): void {
+    this.options.logger.info({
+      group: group.groupId, generationId: group.generationId, state: group.state, members: group.members.size, reason,
+      ...(memberId === undefined ? {} : { memberId }),
+    }, 'rebalance started')
     if (group.state === 'CompletingRebalance') this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS)
     group.syncTimer?.cancel()
     group.syncTimer = null
@@ -318,7 +333,11 @@ export class GroupMembership {
     if (group.state !== 'PreparingRebalance') return
     // Dynamic members that did not rejoin in time are gone; static ones keep their place (KIP-345).
     for (const member of [...group.members.values()]) {
-      if (member.awaitingJoin === null && member.groupInstanceId === null) group.remove(member.memberId)
+      if (member.awaitingJoin === null && member.groupInstanceId === null) {
+        group.remove(member.memberId)
+        this.options.logger.info({ group: group.groupId, memberId: member.memberId, clientId: member.clientId, generationId: group.generationId },
+          'member removed: it did not rejoin in time')
+      }
     }
     if (!this.maybeElectNewJoinedLeader(group) && group.members.size > 0) {
       // Only static members that have not rejoined are left: wait another rebalance timeout.
@@ -329,19 +348,40 @@ export class GroupMembership {
     if (group.members.size === 0) {
       group.transitionTo('Empty', this.now())
       this.options.logger.info({ group: group.groupId, generationId: group.generationId }, 'group is now empty')
+      this.rebalanceCompleted(group)
       void this.store(group)
       return
     }
     group.transitionTo('CompletingRebalance', this.now())
     for (const member of group.members.values()) {
+      if (member.isNew) {
+        this.options.logger.info({
+          group: group.groupId, memberId: member.memberId, groupInstanceId: member.groupInstanceId, clientId: member.clientId,
+          clientHost: member.clientHost, generationId: group.generationId,
+        }, 'member joined group')
+      }
       invokeJoin(member, this.joinResponse(group, member.memberId))
       this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
       member.isNew = false
       group.pendingSyncMembers.add(member.memberId)
     }
+    this.options.logger.info({
+      group: group.groupId, generationId: group.generationId, members: group.members.size, protocolType: group.protocolType,
+      protocol: group.protocolName, leaderId: group.leaderId,
+    }, 'rebalance completed')
+    this.rebalanceCompleted(group)
     // Members that never send SyncGroup are removed after a rebalance timeout (Kafka's pending sync).
     const generationId = group.generationId
     group.syncTimer = this.options.scheduler.schedule(group.rebalanceTimeoutMs, () => this.onExpirePendingSync(group, generationId))
+  }
+
+  /** One completed join phase: the hook for the group-rebalance metric. */
+  private rebalanceCompleted(group: ClassicGroup): void {
+    try {
+      this.options.onRebalanceCompleted?.(group.groupId, group.generationId)
+    } catch (error) {
+      this.options.logger.error({ err: error, group: group.groupId }, 'rebalance hook failed')
+    }
   }
 
   private maybeElectNewJoinedLeader(group: ClassicGroup): boolean {
@@ -360,8 +400,11 @@ export class GroupMembership {
     group.syncTimer = null
     if (generationId !== group.generationId || (group.state !== 'CompletingRebalance' && group.state !== 'Stable')) return
     if (group.pendingSyncMembers.size === 0) return
-    for (const memberId of [...group.pendingSyncMembers]) group.remove(memberId)
-    this.prepareRebalance(group)
+    for (const memberId of [...group.pendingSyncMembers]) {
+      const member = group.remove(memberId)
+      this.options.logger.info({ group: group.groupId, memberId, clientId: member?.clientId, generationId }, 'member removed: it did not send SyncGroup in time')
+    }
+    this.prepareRebalance(group, 'members did not send SyncGroup in time')
   }
 
   async syncGroup(input: SyncGroupInput): Promise<SyncGroupResult> {
@@ -401,11 +444,12 @@ export class GroupMembership {
       if (group.state === 'CompletingRebalance' && group.generationId === generationId && this.groups.get(group.groupId) === group) {
         if (errorCode !== ErrorCode.NONE) {
           this.resetAndPropagateAssignmentError(group, errorCode)
-          this.maybePrepareRebalance(group)
+          this.maybePrepareRebalance(group, 'assignment not written')
         } else {
           for (const m of group.members.values()) m.assignment = assignment.get(m.memberId) ?? EMPTY_ASSIGNMENT
           this.propagateAssignment(group)
           group.transitionTo('Stable', this.now())
+          this.options.logger.info({ group: group.groupId, generationId, members: group.members.size }, 'group is stable')
         }
       }
     }
@@ -460,7 +504,7 @@ export class GroupMembership {
         if (leaving.memberId === '') {
           const current = leaving.groupInstanceId === null ? undefined : group.staticMembers.get(leaving.groupInstanceId)
           if (current === undefined) return answer(leaving, ErrorCode.UNKNOWN_MEMBER_ID)
-          this.removeMemberAndUpdateGroup(group, current)
+          this.removeMemberAndUpdateGroup(group, current, 'member left group')
           return answer(leaving, ErrorCode.NONE)
         }
         if (group.pendingMembers.has(leaving.memberId)) {
@@ -469,7 +513,7 @@ export class GroupMembership {
         }
         if (group.isStaticMemberFenced(leaving.groupInstanceId, leaving.memberId)) return answer(leaving, ErrorCode.FENCED_INSTANCE_ID)
         if (!group.members.has(leaving.memberId)) return answer(leaving, ErrorCode.UNKNOWN_MEMBER_ID)
-        this.removeMemberAndUpdateGroup(group, leaving.memberId)
+        this.removeMemberAndUpdateGroup(group, leaving.memberId, 'member left group')
         return answer(leaving, ErrorCode.NONE)
       }),
     }
@@ -481,13 +525,17 @@ export class GroupMembership {
     this.tryCompleteJoin(group)
   }
 
-  private removeMemberAndUpdateGroup(group: ClassicGroup, memberId: string): void {
+  /** `reason` is the line logged (a fixed message) and the rebalance's reason. */
+  private removeMemberAndUpdateGroup(group: ClassicGroup, memberId: string, reason: string): void {
     const member = group.remove(memberId)
     if (member === undefined) return
+    this.options.logger.info({
+      group: group.groupId, memberId, groupInstanceId: member.groupInstanceId, clientId: member.clientId, generationId: group.generationId,
+    }, reason)
     // A member parked in JoinGroup gets an answer it can retry from.
     invokeJoin(member, joinError(ErrorCode.UNKNOWN_MEMBER_ID, ''))
     invokeSync(member, syncError(ErrorCode.UNKNOWN_MEMBER_ID))
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.maybePrepareRebalance(group)
+    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.maybePrepareRebalance(group, reason, memberId)
     else if (group.state === 'PreparingRebalance') this.tryCompleteJoin(group)
   }
 
@@ -498,8 +546,7 @@ export class GroupMembership {
       if (group.members.get(member.memberId) !== member) return
       // A member parked in JoinGroup or SyncGroup cannot heartbeat; its timer restarts once answered.
       if (!member.isNew && (member.awaitingJoin !== null || member.awaitingSync !== null)) return
-      this.options.logger.info({ group: group.groupId, memberId: member.memberId }, 'member session expired')
-      this.removeMemberAndUpdateGroup(group, member.memberId)
+      this.removeMemberAndUpdateGroup(group, member.memberId, 'member session expired')
     })
   }
 
@@ -528,7 +575,7 @@ export class GroupMembership {
 
   private async store(group: ClassicGroup): Promise<void> {
     const errorCode = await this.options.store(group.groupId, group.toRecord())
-    if (errorCode !== ErrorCode.NONE) this.options.logger.warn({ group: group.groupId, errorCode }, 'group metadata not written')
+    if (errorCode !== ErrorCode.NONE) this.options.logger.warn({ group: group.groupId, errorCode, error: errorName(errorCode) }, 'group metadata not written')
   }
 
   /** Stops every timer (broker shutdown). */

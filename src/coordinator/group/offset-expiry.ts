@@ -38,6 +38,7 @@ export async function expireOffsets(coordinator: OffsetCoordinator, nowMs: numbe
       for (const [topic, partition] of expired) groups.group(groupId)?.delete(topic, partition)
     })
     if (errorCode !== ErrorCode.NONE) continue
+    coordinator.logger.info({ group: groupId, offsets: expired.length }, 'offsets expired')
     expiredOffsets += expired.length
     const remaining = coordinator.groupOffsets(groupId)
     const isLeftEmpty = remaining === undefined || remaining.byTopic.size === 0
