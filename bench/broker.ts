@@ -5,7 +5,10 @@
 // set against baselines measured in the same run on the same machine: two Node processes over
 // loopback TCP (the network ceiling), 1 MiB buffered appends with fs.write in the broker's log dir
 // (the disk ceiling), and the same client against librdkafka's in-process mock cluster (the
-// client's own ceiling).
+// client's own ceiling). The metrics' cost is measured the same way: a second broker with
+// metrics.enabled=false takes the same produce runs, alternating with the first (whose /metrics is
+// scraped every second meanwhile, as Prometheus would), and metrics_overhead is
+// 1 - produce with metrics / produce without (medians).
 //   npm run bench -- broker                 (about 1 GiB produced and consumed)
 //   npm run bench -- broker --scale 0.05    (or SLUICE_BENCH_SCALE=0.05: a quick smoke run)
 // Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
@@ -20,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import {
   BenchError,
   type BrokerProcess,
+  freePort,
   indent,
   root,
   secondsSince,
@@ -38,8 +42,10 @@ const RECORD_SIZE = KIB
 const FULL_RECORDS = 1_000_000
 const FULL_LOOPBACK_BYTES = 2 * GIB
 const FULL_DISK_BYTES = GIB
-/** Alternating rounds of disk appends and broker produce; medians are compared. */
-const PRODUCE_ROUNDS = 3
+/** Alternating rounds of disk appends and broker produce, with metrics and without; medians are compared. */
+const PRODUCE_ROUNDS = 5
+/** How often /metrics is scraped during produce on the broker with metrics (Prometheus' default is 15 s). */
+const SCRAPE_INTERVAL_MS = 1000
 const FULL_E2E_SECONDS = 10
 /** A light load, so the latency floor (fetch wake-up, Nagle, linger.ms) shows without queueing. */
 const LIGHT_E2E_RATE = 1000
@@ -242,10 +248,47 @@ function median(values: readonly number[]): number {
  * Starts `sluice server` (bench/support/broker-process.ts) and waits until a librdkafka producer
  * gets Metadata, all within BROKER_START_TIMEOUT_MS.
  */
-function startBrokerWith(loadGenerator: string, logDir: string): Promise<BrokerProcess> {
+function startBrokerWith(loadGenerator: string, logDir: string, overrides: readonly string[]): Promise<BrokerProcess> {
   return startBroker(logDir, async (broker, secondsLeft) => {
     await runLoad(loadGenerator, ['metadata', broker.bootstrap], Math.max(2, secondsLeft))
-  })
+  }, 'Metadata', { overrides })
+}
+
+/** Scrapes `url` every SCRAPE_INTERVAL_MS until stopped; resolves with the scrape count (failures throw). */
+function scrapeWhile(url: string): { stop(): Promise<number> } {
+  let scrapes = 0
+  let failure: unknown
+  let inFlight: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    inFlight = fetch(url, { signal: AbortSignal.timeout(5_000) })
+      .then(async (response) => {
+        if (response.status !== 200) throw new BenchError(`scrape of ${url} answered ${response.status}`)
+        await response.arrayBuffer()
+        scrapes++
+      })
+      .catch((error: unknown) => { failure ??= error })
+  }, SCRAPE_INTERVAL_MS)
+  return {
+    async stop() {
+      clearInterval(timer)
+      await inFlight
+      if (failure !== undefined) throw failure
+      return scrapes
+    },
+  }
+}
+
+/** One produce run of `records` into a new topic; the scrape of `metricsUrl` runs alongside when given. */
+async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: string, records: number, metricsUrl?: string): Promise<LoadResult> {
+  const scraper = metricsUrl === undefined ? undefined : scrapeWhile(metricsUrl)
+  const result = (await runLoad(loadGenerator, ['produce', broker.bootstrap, topic, String(records), String(RECORD_SIZE)], 120)).results.at(-1)
+  await scraper?.stop()
+  if (result === undefined) throw new BenchError('the produce run printed no result')
+  return result
+}
+
+function medianRun(runs: readonly LoadResult[]): LoadResult {
+  return [...runs].sort((a, b) => numberOf(a, 'mbps') - numberOf(b, 'mbps'))[runs.length >> 1]!
 }
 
 // ---- the run ---------------------------------------------------------------------------------
@@ -257,6 +300,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const lightE2eSeconds = Math.max(2, Math.round(FULL_LIGHT_E2E_SECONDS * scale))
   const work = mkdtempSync(join(tmpdir(), 'sluice-bench-broker-'))
   let broker: BrokerProcess | undefined
+  let brokerWithoutMetrics: BrokerProcess | undefined
   try {
     const loadGenerator = buildLoadGenerator(work)
     const loopbackMbps = await measureLoopback(Math.max(64 * MIB, FULL_LOOPBACK_BYTES * scale))
@@ -272,8 +316,13 @@ async function main(argv: readonly string[]): Promise<void> {
       ['librdkafka mock cluster: consume MB/s', numberOf(mockConsume, 'mbps'), ''],
     ]
 
+    const metricsPort = await freePort()
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`
+    const logDirWithoutMetrics = join(work, 'data-without-metrics')
+    mkdirSync(logDirWithoutMetrics)
     try {
-      broker = await startBrokerWith(loadGenerator, logDir)
+      broker = await startBrokerWith(loadGenerator, logDir, [`metrics.port=${metricsPort}`])
+      brokerWithoutMetrics = await startBrokerWith(loadGenerator, logDirWithoutMetrics, ['metrics.enabled=false'])
     } catch (error) {
       console.log('baselines measured before the broker failed to start:')
       printTable(['measure', 'value', 'ratio'], baselineRows)
@@ -284,16 +333,27 @@ async function main(argv: readonly string[]): Promise<void> {
     // of the kernel's writeback and of this machine's neighbours.
     const diskRounds: number[] = []
     const produceRounds: LoadResult[] = []
+    const withoutMetricsRounds: LoadResult[] = []
     for (let round = 0; round < PRODUCE_ROUNDS; round++) {
       settleDisk()
       diskRounds.push(await measureDiskAppend(logDir, diskBytes))
-      settleDisk()
-      const result = (await runLoad(loadGenerator, ['produce', broker.bootstrap, `sluice-bench-${round}`, String(records), String(RECORD_SIZE)], 120)).results.at(-1)
-      if (result === undefined) throw new BenchError('the produce run printed no result')
-      produceRounds.push(result)
+      // Which broker goes first alternates, so neither always follows the disk round.
+      const withMetrics = async (): Promise<void> => {
+        settleDisk()
+        produceRounds.push(await produceRun(loadGenerator, broker!, `sluice-bench-${round}`, records, metricsUrl))
+      }
+      const withoutMetrics = async (): Promise<void> => {
+        settleDisk()
+        withoutMetricsRounds.push(await produceRun(loadGenerator, brokerWithoutMetrics!, `sluice-bench-${round}`, records))
+      }
+      for (const run of round % 2 === 0 ? [withMetrics, withoutMetrics] : [withoutMetrics, withMetrics]) await run()
     }
+    await stopBroker(brokerWithoutMetrics)
+    brokerWithoutMetrics = undefined
+    rmSync(logDirWithoutMetrics, { recursive: true, force: true })
     const diskAppendMbps = median(diskRounds)
-    const produce = [...produceRounds].sort((a, b) => numberOf(a, 'mbps') - numberOf(b, 'mbps'))[produceRounds.length >> 1]
+    const produce = medianRun(produceRounds)
+    const produceWithoutMetricsMbps = numberOf(medianRun(withoutMetricsRounds), 'mbps')
     const produced = numberOf(produce, 'records')
     const consume = (await runLoad(loadGenerator, ['consume', broker.bootstrap, `sluice-bench-${PRODUCE_ROUNDS - 1}`, String(produced)], 120)).results.at(-1)
     const produceRps = numberOf(produce, 'rps')
@@ -320,6 +380,8 @@ async function main(argv: readonly string[]): Promise<void> {
       [`end to end at ${LIGHT_E2E_RATE} records/s: p99 ms`, numberOf(lightE2e, 'p99_ms'), ''],
       [`disk append, fs.write 1 MiB, MB/s (median of ${PRODUCE_ROUNDS})`, diskAppendMbps, ''],
       [`produce rounds, MB/s (median taken)`, produceRounds.map((result) => round(numberOf(result, 'mbps'))).join(' / '), ''],
+      [`produce rounds with metrics.enabled=false, MB/s`, withoutMetricsRounds.map((result) => round(numberOf(result, 'mbps'))).join(' / '), ''],
+      ['metrics overhead: 1 - produce with / without (medians)', '', 1 - produceMbps / produceWithoutMetricsMbps],
       ...baselineRows,
       ['broker stopped on SIGTERM', stoppedCleanly ? 'yes' : 'no (killed)', ''],
     ])
@@ -348,10 +410,13 @@ async function main(argv: readonly string[]): Promise<void> {
         produce_ratio: round(produceMbps / loopbackMbps),
         consume_ratio: round(consumeMbps / loopbackMbps),
         produce_vs_disk: round(produceMbps / diskAppendMbps),
+        produce_without_metrics_mbps: round(produceWithoutMetricsMbps),
+        metrics_overhead: round(1 - produceMbps / produceWithoutMetricsMbps),
       }),
     )
   } finally {
     if (broker !== undefined) await stopBroker(broker)
+    if (brokerWithoutMetrics !== undefined) await stopBroker(brokerWithoutMetrics)
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -24,7 +24,7 @@ function startFailure(error: unknown): string | undefined {
   const listen = error as { code?: unknown; syscall?: unknown; address?: unknown; port?: unknown }
   if (listen.syscall === 'listen' && (listen.code === 'EADDRINUSE' || listen.code === 'EACCES' || listen.code === 'EADDRNOTAVAIL')) {
     const what = listen.code === 'EADDRINUSE' ? 'the address is already in use' : listen.code === 'EACCES' ? 'permission denied' : 'no such address on this machine'
-    return `cannot listen on ${String(listen.address)}:${String(listen.port)}: ${what} (${String(listen.code)}); see listeners in the configuration`
+    return `cannot listen on ${String(listen.address)}:${String(listen.port)}: ${what} (${String(listen.code)}); see listeners (and metrics.host, metrics.port) in the configuration`
   }
   return undefined
 }
@@ -48,7 +48,8 @@ async function server(configPath: string | undefined, overrides: readonly string
     process.stderr.write(`sluice: ${reason}\n`)
     return 1
   }
-  process.stderr.write(`sluice: node ${node.nodeId} of cluster ${node.clusterId} serving on ${node.bootstrap}\n`)
+  const metrics = node.metricsUrl === undefined ? '' : `, metrics on ${node.metricsUrl}/metrics`
+  process.stderr.write(`sluice: node ${node.nodeId} of cluster ${node.clusterId} serving on ${node.bootstrap}${metrics}\n`)
   return new Promise((resolve) => {
     let isStopping = false
     const stop = (signal: NodeJS.Signals): void => {

@@ -134,6 +134,9 @@ export async function startBroker(
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     '--override',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    // server.properties' fixed metrics port would collide between brokers; an override may name one.
+    '--override',
+    'metrics.port=0',
     ...(options.overrides ?? []).flatMap((override) => ['--override', override]),
   ]
   const env = options.env === undefined ? process.env : { ...process.env, ...options.env }

@@ -8,28 +8,28 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { decodeRequestFrame, encodeResponseFrame } from '../protocol/frames.js'
 import { ApiKey, type ApiDescriptor } from '../protocol/generated/api-registry.js'
 import { ProtocolDecodeError } from '../protocol/protocol-decode-error.js'
-import type { ConnectionContext, FrameOutcome, HandleFrame } from './frame-handler.js'
+import type { ConnectionContext, FrameOutcome, HandleFrame, ResponseTiming } from './frame-handler.js'
+import { responseErrorCounts } from '../protocol/response-error-counts.js'
+import type { RequestObserver, RequestStageTimes } from './request-observer.js'
 import { apiVersionsResponse } from './api-versions.js'
-import type { BrokerServices, HandlerContext } from './handler.js'
+import type { BrokerServices, Handler, HandlerContext } from './handler.js'
 import type { HandlerRegistry } from './registry.js'
-
-/**
- * Called once per request that reached a handler, after its response was encoded (or the
- * connection was given up). `errorCode` is the response's top-level error code, undefined when
- * the API has none or no response was sent.
- */
-export type OnRequest = (apiKey: number, apiVersion: number, durationMs: number, errorCode: number | undefined) => void
 
 export interface DispatcherOptions {
   readonly registry: HandlerRegistry
   readonly services: BrokerServices
   /** Used when the connection has no logger of its own. */
   readonly logger?: Logger
-  /** The metrics hook. */
-  readonly onRequest?: OnRequest
+  /** The request metrics: told about every request that reached a handler, once its response left. */
+  readonly observer?: RequestObserver
+  /**
+   * log.slow.request.ms: a request whose total time beyond its designed wait (Handler.designedWaitMs)
+   * exceeds this is logged at warn; negative or absent turns the log off.
+   */
+  readonly slowRequestMs?: number
   /** The listener this dispatcher serves (Metadata answers with endpoints on it). */
   readonly listenerName?: string
-  /** Monotonic milliseconds for request durations; performance.now by default. */
+  /** Monotonic milliseconds (performance.now's clock, which the connection's timings use). */
   readonly nowMs?: () => number
 }
 
@@ -49,8 +49,34 @@ function unknownServerErrorResponse(descriptor: ApiDescriptor): unknown {
   return { ...(response as object), errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }
 }
 
+const NO_ERROR_COUNTS: ReadonlyMap<number, number> = new Map()
+
+function stageTimes(timing: ResponseTiming, handlerStartMs: number, handlerEndMs: number): RequestStageTimes {
+  return {
+    requestQueueMs: Math.max(handlerStartMs - timing.receivedMs, 0),
+    localMs: handlerEndMs - handlerStartMs,
+    responseQueueMs: Math.max(timing.writtenMs - handlerEndMs, 0),
+    responseSendMs: timing.sentMs - timing.writtenMs,
+    totalMs: Math.max(timing.sentMs - timing.receivedMs, 0),
+  }
+}
+
+/** The stages to a tenth of a millisecond, for a log line people read. */
+function roundedStages(stages: RequestStageTimes): Record<keyof RequestStageTimes, number> {
+  const round = (ms: number): number => Math.round(ms * 10) / 10
+  return {
+    totalMs: round(stages.totalMs), requestQueueMs: round(stages.requestQueueMs), localMs: round(stages.localMs),
+    responseQueueMs: round(stages.responseQueueMs), responseSendMs: round(stages.responseSendMs),
+  }
+}
+
+function designedWaitMs(handler: Handler, request: unknown): number {
+  return handler.designedWaitMs?.(request) ?? 0
+}
+
 export function createDispatcher(options: DispatcherOptions): HandleFrame {
-  const { registry, services, onRequest } = options
+  const { registry, services, observer } = options
+  const slowRequestMs = options.slowRequestMs ?? -1
   const nowMs = options.nowMs ?? (() => performance.now())
   const brokerLogger = options.logger ?? pino({ enabled: false })
   // Client ids are per connection in practice: one child logger per connection and client id.
@@ -111,9 +137,11 @@ export function createDispatcher(options: DispatcherOptions): HandleFrame {
     const startMs = nowMs()
     let outcome: FrameOutcome
     let errorCode: number | undefined
+    let errorCounts: ReadonlyMap<number, number> = NO_ERROR_COUNTS
     try {
       const response = await handler.handle(context, decoded.body, apiVersion)
       errorCode = topLevelErrorCode(response)
+      if (observer !== undefined) errorCounts = responseErrorCounts(response)
       const disposition = handler.responseDisposition?.(decoded.body, response) ?? 'send'
       // Encoding is inside the catch-all too: a response the encoder refuses is a handler bug.
       outcome = disposition === 'send' ? { response: encodeResponseFrame(apiKey, apiVersion, correlationId, response) }
@@ -129,11 +157,21 @@ export function createDispatcher(options: DispatcherOptions): HandleFrame {
         logger.error({ err: error, apiKey, apiVersion, correlationId }, 'request handler failed; answering UNKNOWN_SERVER_ERROR')
         outcome = { response: encodeResponseFrame(apiKey, apiVersion, correlationId, fallback) }
         errorCode = ErrorCode.UNKNOWN_SERVER_ERROR
+        errorCounts = new Map([[ErrorCode.UNKNOWN_SERVER_ERROR, 1]])
       }
     }
-    const durationMs = nowMs() - startMs
-    logger.debug({ apiKey, apiVersion, correlationId, durationMs, errorCode }, 'request handled')
-    onRequest?.(apiKey, apiVersion, durationMs, errorCode)
+    const endMs = nowMs()
+    logger.debug({ apiKey, apiVersion, correlationId, durationMs: endMs - startMs, errorCode }, 'request handled')
+    if (observer === undefined && slowRequestMs < 0) return outcome
+    const metricNames = handler.requestMetricName === undefined ? [decoded.descriptor.name] : [decoded.descriptor.name, handler.requestMetricName(decoded.body)]
+    const onSent = (timing: ResponseTiming): void => {
+      const stages = stageTimes(timing, startMs, endMs)
+      observer?.onRequestCompleted({ apiKey, apiVersion, metricNames, errorCounts, stages })
+      if (slowRequestMs >= 0 && stages.totalMs - designedWaitMs(handler, decoded.body) > slowRequestMs) {
+        logger.warn({ request: decoded.descriptor.name, apiVersion, correlationId, ...roundedStages(stages) }, 'slow request')
+      }
+    }
+    return { ...outcome, onSent }
     return outcome
   }
 }

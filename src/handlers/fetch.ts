@@ -69,4 +69,6 @@ export const fetchHandler = defineHandler({
     }))
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses, nodeEndpoints: [] }
   },
+  requestMetricName: (request) => request.replicaId >= 0 ? 'FetchFollower' : 'FetchConsumer',
+  designedWaitMs: (request) => Math.max(request.maxWaitMs, 0),
 })

@@ -9,10 +9,30 @@ import type { Logger } from 'pino'
  * - `close`: the connection is closed with this reason once every earlier response has been sent
  *   (a request the protocol cannot answer, such as a header that does not decode).
  */
-export type FrameOutcome =
+export type FrameOutcome = (
   | { readonly response: readonly Buffer[] }
   | { readonly noResponse: true }
   | { readonly close: string }
+) & {
+  /**
+   * Called once the outcome's turn has come and, for a response, once its last byte was handed
+   * to the kernel; never when the connection is gone first. The request metrics and the
+   * slow-request log hang off it.
+   */
+  readonly onSent?: (timing: ResponseTiming) => void
+}
+
+/**
+ * When a request passed through the connection, in performance.now() milliseconds: its frame was
+ * taken from the socket, its outcome was ready, its turn came and its response was written, and
+ * the kernel took the last byte (equal to writtenMs when nothing is sent).
+ */
+export interface ResponseTiming {
+  readonly receivedMs: number
+  readonly completedMs: number
+  readonly writtenMs: number
+  readonly sentMs: number
+}
 
 export interface ConnectionContext {
   /** Kafka's form: `localHost:localPort-remoteHost:remotePort-index`. */

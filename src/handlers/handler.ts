@@ -184,6 +184,10 @@ export interface Handler {
   handle(ctx: HandlerContext, request: unknown, version: number): Promise<unknown>
   /** Whether the response is sent; absent means always (see ResponseDisposition). */
   readonly responseDisposition?: (request: unknown, response: unknown) => ResponseDisposition
+  /** See HandlerDefinition.requestMetricName. */
+  readonly requestMetricName?: (request: unknown) => string
+  /** See HandlerDefinition.designedWaitMs. */
+  readonly designedWaitMs?: (request: unknown) => number
 }
 
 /**
@@ -202,6 +206,13 @@ export interface HandlerDefinition<K extends HandledApiKey> {
     version: number,
   ): Promise<ApiMessages[K]['response']> | ApiMessages[K]['response']
   responseDisposition?(request: ApiMessages[K]['request'], response: ApiMessages[K]['response']): ResponseDisposition
+  /** A second name the request metrics record it under, as Kafka splits Fetch into FetchConsumer and FetchFollower. */
+  requestMetricName?(request: ApiMessages[K]['request']): string
+  /**
+   * How long the request may wait by design (a fetch's maxWaitMs, a join's rebalance timeout):
+   * the slow-request log counts only the time beyond it.
+   */
+  designedWaitMs?(request: ApiMessages[K]['request']): number
 }
 
 /**
@@ -231,6 +242,12 @@ export function defineHandler<K extends HandledApiKey>(definition: HandlerDefini
     ...(definition.responseDisposition === undefined ? {} : {
       responseDisposition: (request: unknown, response: unknown) =>
         definition.responseDisposition!(request as ApiMessages[K]['request'], response as ApiMessages[K]['response']),
+    }),
+    ...(definition.requestMetricName === undefined ? {} : {
+      requestMetricName: (request: unknown) => definition.requestMetricName!(request as ApiMessages[K]['request']),
+    }),
+    ...(definition.designedWaitMs === undefined ? {} : {
+      designedWaitMs: (request: unknown) => definition.designedWaitMs!(request as ApiMessages[K]['request']),
     }),
   }
 }

@@ -58,4 +58,6 @@ export const joinGroupHandler = defineHandler({
     })
     return toResponse(result, version)
   },
+  // A join waits for the other members, up to the rebalance timeout (the session timeout in v0).
+  designedWaitMs: (request) => Math.max(request.rebalanceTimeoutMs, request.sessionTimeoutMs),
 })

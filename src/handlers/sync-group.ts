@@ -33,4 +33,6 @@ export const syncGroupHandler = defineHandler({
     })
     return { throttleTimeMs: 0, ...result, unknownTaggedFields: undefined }
   },
+  // A follower's sync waits for the leader's, bounded by a rebalance timeout this request does not carry.
+  designedWaitMs: () => Number.POSITIVE_INFINITY,
 })

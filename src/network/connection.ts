@@ -2,6 +2,7 @@
 // backpressure on both sides, the idle timeout. It knows nothing of APIs: each frame goes to an
 // injected `handleFrame` (the dispatcher), which says what to send back.
 import type { Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { ConnectionContext, FrameOutcome, HandleFrame } from '../handlers/frame-handler.js'
 import { FrameReader } from './frame-reader.js'
@@ -38,6 +39,8 @@ export interface ConnectionClosed {
 
 interface Slot {
   readonly frameBytes: number
+  readonly receivedMs: number
+  completedMs: number
   outcome: FrameOutcome | undefined
 }
 
@@ -181,7 +184,7 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
-    const slot: Slot = { frameBytes: frame.length, outcome: undefined }
+    const slot: Slot = { frameBytes: frame.length, receivedMs: performance.now(), completedMs: 0, outcome: undefined }
     this.queue.push(slot)
     this.queued += frame.length
     let pending: Promise<FrameOutcome>
@@ -202,6 +205,7 @@ export class Connection {
   private complete(slot: Slot, outcome: FrameOutcome): void {
     if (this.isClosed) return
     slot.outcome = outcome
+    slot.completedMs = performance.now()
     if ('close' in outcome) {
       this.isStopped = true
       this.updateReading()
@@ -217,16 +221,16 @@ export class Connection {
       const outcome = head.outcome
       this.queue.shift()
       this.queued -= head.frameBytes
+      const writtenMs = performance.now()
+      const { onSent } = outcome
+      const timing = onSent === undefined ? undefined : { receivedMs: head.receivedMs, completedMs: head.completedMs, writtenMs }
       if ('close' in outcome) {
+        if (timing !== undefined) onSent!({ ...timing, sentMs: writtenMs })
         closeReason = outcome.close
         break
       }
-      if ('response' in outcome) {
-        for (const chunk of outcome.response) {
-          this.bytesSent += chunk.length
-          if (!this.socket.write(chunk)) this.isWriteBlocked = true
-        }
-      }
+      if ('response' in outcome) this.writeResponse(outcome.response, timing === undefined ? undefined : () => onSent!({ ...timing, sentMs: performance.now() }))
+      else if (timing !== undefined) onSent!({ ...timing, sentMs: writtenMs })
     }
     this.socket.uncork()
     if (closeReason !== undefined) {
@@ -240,6 +244,17 @@ export class Connection {
     }
     this.notifyIfAnswered()
     this.takeFrames()
+  }
+
+  /** Writes one response by reference; `onFlushed` runs once the kernel has its last byte. */
+  private writeResponse(chunks: readonly Buffer[], onFlushed: (() => void) | undefined): void {
+    const last = chunks.length - 1
+    for (let index = 0; index <= last; index++) {
+      const chunk = chunks[index]!
+      this.bytesSent += chunk.length
+      const isAccepted = index === last && onFlushed !== undefined ? this.socket.write(chunk, onFlushed) : this.socket.write(chunk)
+      if (!isAccepted) this.isWriteBlocked = true
+    }
   }
 
   private onDrain(): void {

@@ -24,6 +24,10 @@ export interface Listener {
   readonly address: { readonly host: string; readonly port: number }
   /** Open connections. */
   readonly connections: number
+  /** Requests received and not yet answered, across the open connections. */
+  readonly requestsInFlight: number
+  /** Bytes of those requests. */
+  readonly queuedBytes: number
   /** Stops accepting, waits for requests in flight (at most timeoutMs, default 30 s), closes all. */
   close(options?: CloseListenerOptions): Promise<void>
 }
@@ -64,6 +68,16 @@ export async function startListener(listenerOptions: ListenerOptions): Promise<L
     address,
     get connections() {
       return connections.size
+    },
+    get requestsInFlight() {
+      let count = 0
+      for (const connection of connections) count += connection.requestsInFlight
+      return count
+    },
+    get queuedBytes() {
+      let bytes = 0
+      for (const connection of connections) bytes += connection.queuedBytes
+      return bytes
     },
     close(closeOptions?: CloseListenerOptions): Promise<void> {
       closing ??= (async () => {

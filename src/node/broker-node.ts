@@ -34,6 +34,9 @@ import { CoordinatorPartitions } from './coordinator-partitions.js'
 import { OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/internal-topics.js'
 import { METADATA_VERSION_LEVEL } from '../controller/quorum-controller.js'
 import { randomKafkaUuid } from '../controller/topic-records.js'
+import { BrokerMetrics } from '../metrics/broker-metrics.js'
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js'
+import { Readiness } from '../metrics/readiness.js'
 
 export interface StartBrokerOptions {
   /**
@@ -51,6 +54,12 @@ export interface StartBrokerOptions {
   /** pino logger; silent by default. */
   readonly logger?: Logger
   readonly clock?: Clock
+  /**
+   * Called once the metrics endpoint listens, before the logs are loaded: its URL (with the port
+   * metrics.port=0 picked), so that /readyz can be watched during start-up. Start-up waits for
+   * the promise it returns.
+   */
+  readonly onMetricsListening?: (url: string) => void | Promise<void>
 }
 
 export interface BrokerNode {
@@ -65,6 +74,10 @@ export interface BrokerNode {
   /** The services the handlers use, for tests and the metrics issue. */
   readonly services: BrokerServices
   readonly logManager: LogManager
+  /** `http://host:port` of /metrics, /healthz and /readyz; undefined with metrics.enabled=false. */
+  readonly metricsUrl: string | undefined
+  /** The node's metrics (undefined with metrics.enabled=false): its scrape, for tests and embedders. */
+  readonly metrics: BrokerMetrics | undefined
   /** Every committed partition's lag behind its high watermark, for the groups this node coordinates. */
   consumerLag(): PartitionLag[]
   /** Stops serving, finishes requests in flight (at most `timeoutMs`), flushes and checkpoints. */
@@ -115,8 +128,40 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   }
 }
 
+/** The metrics and the endpoint, up before anything else so that a starting node answers /readyz with 503. */
+interface Observability {
+  readonly metrics: BrokerMetrics | undefined
+  readonly readiness: Readiness
+  readonly server: MetricsServer | undefined
+}
+
+async function startObservability(config: BrokerConfig, options: StartBrokerOptions, logger: Logger): Promise<Observability> {
+  const readiness = new Readiness()
+  if (!config.metricsEnabled) return { metrics: undefined, readiness, server: undefined }
+  const metrics = new BrokerMetrics({ partitionSeriesMax: config.metricsPartitionSeriesMax })
+  const server = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, metrics, readiness, logger })
+  try {
+    await options.onMetricsListening?.(server.url)
+  } catch (error) {
+    await server.close()
+    throw error
+  }
+  return { metrics, readiness, server }
+}
+
 async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string, string>, options: StartBrokerOptions, temporaryDir: string | undefined): Promise<BrokerNode> {
   const logger = (options.logger ?? pino({ enabled: false })).child({ nodeId: config.nodeId })
+  const observability = await startObservability(config, options, logger)
+  try {
+    return await startParts(config, staticConfigs, options, temporaryDir, logger, observability)
+  } catch (error) {
+    await observability.server?.close()
+    throw error
+  }
+}
+
+async function startParts(config: BrokerConfig, staticConfigs: ReadonlyMap<string, string>, options: StartBrokerOptions, temporaryDir: string | undefined,
+  logger: Logger, { metrics, readiness, server: metricsServer }: Observability): Promise<BrokerNode> {
   const clock = options.clock ?? systemClock
   const storage = new NodeStorage()
   const nodeId = config.nodeId
@@ -130,6 +175,8 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   clusterId ??= randomKafkaUuid()
   const hadCleanShutdown = (await storage.sizeOf(join(metadataLogDir, CLEAN_SHUTDOWN_FILE))) !== undefined
   const metadataLog = await MetadataLog.open({ storage, logDir: metadataLogDir, clock, hadCleanShutdown })
+  // A single voter's log is the whole quorum's: replayed means caught up.
+  readiness.pass('metadataCaughtUp')
   const staticLogDefaults = toLogConfig(config)
   const image = (): MetadataImage => metadataLog.image
   // The log defaults with the dynamic broker configs of the image applied (log.retention.ms set
@@ -154,10 +201,13 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   const replicaManager = new ReplicaManager({
     nodeId, clock, logManager, storage, logger,
     minInsyncReplicas: (topic) => topicMinInsyncReplicas(brokerMinInsyncReplicas(), image().topicConfigs(topic)),
+    ...(metrics === undefined ? {} : { topicStats: metrics }),
   })
   await replicaManager.loadImage(metadataLog.image)
+  readiness.pass('logDirsLoaded')
   const groupCoordinator = new OffsetCoordinator({
     clock, logger: logger.child({ component: 'group-coordinator' }),
+    ...(metrics === undefined ? {} : { onRebalanceCompleted: () => metrics.rebalanceCompleted() }),
     // FindCoordinator hashes over the topic's real partition count once it exists.
     partitionCount: metadataLog.image.topic(OFFSETS_TOPIC)?.partitions.size ?? config.offsetsTopicNumPartitions,
     groupConfig: {
@@ -206,6 +256,7 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     const result = await metadataLog.append(records, SINGLE_VOTER_EPOCH)
     const published = publishing.then(async () => {
       await replicaManager.applyChanges(result.changes, result.image)
+      for (const topic of result.changes.topicsDeleted) metrics?.topicDeleted(topic.name)
       applyConfigChanges(result.changes.configResourcesChanged)
       coordinatorPartitions.sync(result.image)
     })
@@ -261,11 +312,16 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   const brokerRegistry = createHandlerRegistry()
   const controllerRegistry = createHandlerRegistry(CONTROLLER_HANDLERS)
   const networkListeners: NetworkListener[] = []
+  const listenerStates: Array<{ readonly name: string; readonly network: NetworkListener }> = []
   const bound = new Map<string, { host: string; port: number }>()
   try {
     for (const listener of config.listeners) {
       const isController = config.controllerListenerNames.includes(listener.name)
-      const dispatch = createDispatcher({ registry: isController ? controllerRegistry : brokerRegistry, services, logger, listenerName: listener.name })
+      const dispatch = createDispatcher({
+        registry: isController ? controllerRegistry : brokerRegistry, services, logger, listenerName: listener.name,
+        slowRequestMs: config.logSlowRequestMs,
+        ...(metrics === undefined ? {} : { observer: metrics }),
+      })
       const network = await startListener({
         host: listener.host === '' ? '0.0.0.0' : listener.host,
         port: listener.port,
@@ -280,7 +336,14 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
           await ready
           return dispatch(frame, context)
         },
+        ...(metrics === undefined ? {} : {
+          onConnection: (connection) => {
+            metrics.connectionOpened(listener.name)
+            void connection.closed.then(() => metrics.connectionClosed(listener.name))
+          },
+        }),
       })
+      listenerStates.push({ name: listener.name, network })
       networkListeners.push(network)
       bound.set(listener.name, network.address)
     }
@@ -299,6 +362,7 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
     }, metadataLog.logEndOffset)
     logManager.startBackgroundJobs()
     markReady()
+    readiness.pass('listenersOpen')
   } catch (error) {
     clearInterval(expiryTimer)
     groupCoordinator.close()
@@ -311,14 +375,23 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
   const clientListener = config.advertisedListeners.find((listener) => !config.controllerListenerNames.includes(listener.name))
   const clientAddress = clientListener === undefined ? undefined : bound.get(clientListener.name)
   const bootstrap = clientAddress === undefined ? '' : `${clientAddress.host}:${clientAddress.port}`
-  logger.info({ clusterId, bootstrap, listeners: Object.fromEntries(bound) }, 'broker started')
+  metrics?.attach({
+    nodeId, clock, image, replicas: replicaManager, logManager, groupCoordinator,
+    isActiveController: () => controller.controllerId === nodeId,
+    listeners: () => listenerStates.map(({ name, network }) => ({
+      name, connections: network.connections, requestsInFlight: network.requestsInFlight, queuedBytes: network.queuedBytes,
+    })),
+  })
+  logger.info({ clusterId, bootstrap, listeners: Object.fromEntries(bound), metricsUrl: metricsServer?.url }, 'broker started')
 
   let closing: Promise<void> | undefined
   return {
     nodeId, clusterId, bootstrap, listeners: bound, logDirs: config.logDirs, config, services, logManager,
+    metricsUrl: metricsServer?.url, metrics,
     consumerLag: () => consumerLag(groupCoordinator, (topic, partition) => replicaManager.partition(topic, partition)?.log.highWatermark),
     close(closeOptions) {
       closing ??= (async () => {
+        readiness.shutDown()
         const listenersClosed = Promise.all(networkListeners.map((network) => network.close({ timeoutMs: closeOptions?.timeoutMs ?? 30_000 })))
         // Parked fetches, acks=all waits and joins or syncs still waiting (COORDINATOR_NOT_AVAILABLE)
         // answer now, so the listeners can drain; group timers stop.
@@ -331,6 +404,7 @@ async function startNode(config: BrokerConfig, staticConfigs: ReadonlyMap<string
         await coordinatorPartitions.close()
         await metadataLog.close()
         await logManager.close()
+        await metricsServer?.close()
         if (temporaryDir !== undefined) await rm(temporaryDir, { recursive: true, force: true })
         logger.info('broker stopped')
       })()

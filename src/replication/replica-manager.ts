@@ -19,6 +19,7 @@ import { RecordChunks, type RecordBytes } from '../protocol/record-bytes.js'
 import { Partition, type PartitionAppendResult } from './partition.js'
 import { RecentBatches, RecentBatchesBudget } from './recent-batches.js'
 import { forEachBounded } from '../for-each-bounded.js'
+import type { BrokerTopicStats } from './broker-topic-stats.js'
 
 /** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1. */
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
@@ -40,7 +41,15 @@ export interface ReplicaManagerOptions {
   /** Bytes of recent batches kept in memory for tail reads, across all partitions (0: none). */
   readonly recentBatchesBytes?: number
   readonly logger?: Logger
+  /** Client traffic per topic, for the metrics; none when absent. */
+  readonly topicStats?: BrokerTopicStats
 }
+
+/** Errors for which Kafka counts a batch's bytes as rejected: the batch itself is unacceptable. */
+const CONTENT_REFUSALS: ReadonlySet<number> = new Set([
+  ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.INVALID_RECORD, ErrorCode.INVALID_TIMESTAMP, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+])
 
 /** Default of ReplicaManagerOptions.recentBatchesBytes: a few hundred ms of a fast producer. */
 export const DEFAULT_RECENT_BATCHES_BYTES = 128 * 1024 * 1024
@@ -113,6 +122,11 @@ export class ReplicaManager {
 
   get partitionCount(): number {
     return this.partitions.size
+  }
+
+  /** Every partition this broker hosts, in no particular order. */
+  hostedPartitions(): IterableIterator<Partition> {
+    return this.partitions.values()
   }
 
   /** The partition as this broker hosts it, or undefined. */
@@ -212,7 +226,13 @@ export class ReplicaManager {
     if (INTERNAL_TOPICS.has(topic)) {
       return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `Cannot append to internal topic ${topic}`, logStartOffset: -1n }
     }
-    return this.appendToPartition(image, topic, partitionIndex, records, requiredAcks, timeoutMs)
+    const result = await this.appendToPartition(image, topic, partitionIndex, records, requiredAcks, timeoutMs)
+    const stats = this.options.topicStats
+    if (stats !== undefined) {
+      if ('baseOffset' in result) stats.appended(topic, records?.length ?? 0, Number(result.lastOffset - result.baseOffset) + 1)
+      else stats.appendFailed(topic, CONTENT_REFUSALS.has(result.errorCode) ? records?.length ?? 0 : 0)
+    }
+    return result
   }
 
   /** An append on behalf of the broker itself (the coordinators' internal topics). */
@@ -241,8 +261,20 @@ export class ReplicaManager {
       const bytes = results.reduce((sum, result) => sum + result.records.length, 0)
       const hasError = results.some((result) => result.errorCode !== ErrorCode.NONE)
       const remainingMs = deadline - clock.nowMs()
-      if (bytes >= params.minBytes || hasError || remainingMs <= 0 || this.isClosed) return results
+      if (bytes >= params.minBytes || hasError || remainingMs <= 0 || this.isClosed) {
+        this.countFetch(results)
+        return results
+      }
       await this.waitForData(image(), params.partitions, results, remainingMs)
+    }
+  }
+
+  private countFetch(results: readonly FetchPartitionResult[]): void {
+    const stats = this.options.topicStats
+    if (stats === undefined) return
+    for (const result of results) {
+      if (result.errorCode === ErrorCode.NONE) stats.fetched(result.topic, result.records.length)
+      else stats.fetchFailed(result.topic)
     }
   }
 

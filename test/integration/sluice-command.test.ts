@@ -36,6 +36,7 @@ test('the shipped server.properties starts a node that warns about unknown keys 
     '--override', `log.dirs=${logDir}`,
     '--override', 'listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0',
     '--override', 'controller.quorum.voters=1@127.0.0.1:0',
+    '--override', 'metrics.port=0',
     '--override', 'no.such.key=1',
   ], { cwd: repoPath(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 })
   let stdout = ''
@@ -47,7 +48,11 @@ test('the shipped server.properties starts a node that warns about unknown keys 
   while (!/serving on 127\.0\.0\.1:\d+/.test(stderr) && Date.now() < deadline && child.exitCode === null) {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  assert.match(stderr, /sluice: node 1 of cluster [\w-]{22} serving on 127\.0\.0\.1:\d+/)
+  assert.match(stderr, /sluice: node 1 of cluster [\w-]{22} serving on 127\.0\.0\.1:\d+, metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/)
+  const metricsUrl = /metrics on (\S+)/.exec(stderr)?.[1] ?? ''
+  const scrape = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) })
+  assert.equal(scrape.status, 200)
+  assert.match(await scrape.text(), /^kafka_controller_kafkacontroller_activecontrollercount 1$/m)
   child.kill('SIGTERM')
   assert.equal(await exited, 0)
   assert.match(stdout, /The configuration 'no\.such\.key' was supplied but isn't a known config\./)
@@ -65,7 +70,23 @@ test('a listener port already in use stops start-up with one line naming the add
   const logDir = await mkdtemp(join(tmpdir(), 'sluice-command-'))
   t.after(() => rm(logDir, { recursive: true, force: true }))
   const result = await sluice('server', '--config', 'config/server.properties', '--override', `log.dirs=${logDir}`,
-    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:0`, '--override', 'controller.quorum.voters=1@127.0.0.1:0')
+    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:0`, '--override', 'controller.quorum.voters=1@127.0.0.1:0',
+    '--override', 'metrics.port=0')
   assert.equal(result.code, 1)
-  assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners in the configuration`)
+  assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners (and metrics.host, metrics.port) in the configuration`)
+})
+
+test('a metrics port already in use stops start-up with the same one line, before any log dir is touched', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())))
+  const port = (blocker.address() as AddressInfo).port
+  const logDir = await mkdtemp(join(tmpdir(), 'sluice-command-'))
+  t.after(() => rm(logDir, { recursive: true, force: true }))
+  const result = await sluice('server', '--config', 'config/server.properties', '--override', `log.dirs=${logDir}`,
+    '--override', 'listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0', '--override', 'controller.quorum.voters=1@127.0.0.1:0',
+    '--override', `metrics.port=${port}`)
+  assert.equal(result.code, 1)
+  assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners (and metrics.host, metrics.port) in the configuration`)
+  assert.deepEqual(await readdir(logDir), [], 'the log dir is not formatted')
 })

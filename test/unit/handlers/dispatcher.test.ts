@@ -1,10 +1,14 @@
 // The dispatcher: version checks (ApiVersions' UNSUPPORTED_VERSION fallback, closing on anything
-// else it cannot answer), decode errors, a throwing handler, the metrics hook, and ApiVersions
+// else it cannot answer), decode errors, a throwing handler, the metrics observer and the
+// slow-request log, and ApiVersions
 // over a real loopback socket with frames captured from real clients.
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { describe, it, type TestContext } from 'node:test'
+import { pino } from 'pino'
 import type { ConnectionContext, FrameOutcome } from '../../../src/network/connection.js'
+import type { ResponseTiming } from '../../../src/handlers/frame-handler.js'
+import type { CompletedRequest } from '../../../src/handlers/request-observer.js'
 import { FrameReader } from '../../../src/network/frame-reader.js'
 import { startListener } from '../../../src/network/listener.js'
 import { createDispatcher } from '../../../src/handlers/dispatcher.js'
@@ -20,6 +24,8 @@ import type { HeartbeatResponse } from '../../../src/protocol/generated/apis/hea
 import { readGoldenFrame } from '../../helpers/golden-frames.js'
 
 const WAIT_MS = 5_000
+/** A response that left at once. */
+const SENT: ResponseTiming = { receivedMs: 0, completedMs: 0, writtenMs: 0, sentMs: 0 }
 const connection: ConnectionContext = { connectionId: 'test', remoteAddress: '127.0.0.1:1', logger: undefined }
 
 /** A request frame without its size prefix, with the API's default body. */
@@ -110,19 +116,20 @@ describe('dispatcher', () => {
   })
 
   it('answers UNKNOWN_SERVER_ERROR when a handler throws and the response has a top-level error code', async () => {
-    const events: Array<[number, number, number | undefined]> = []
+    const events: CompletedRequest[] = []
     const heartbeat = createDispatcher({
       registry: createHandlerRegistry([throwingHandler(ApiKey.HEARTBEAT)]),
       services: { nodeId: 1 },
-      onRequest: (apiKey, version, durationMs, errorCode) => {
-        assert.ok(durationMs >= 0)
-        events.push([apiKey, version, errorCode])
-      },
+      observer: { onRequestCompleted: (request) => events.push(request) },
     })
-    const decoded = decodeResponseFrame(ApiKey.HEARTBEAT, 4, responseFrame(await heartbeat(requestFrame(ApiKey.HEARTBEAT, 4, 12), connection)))
+    const outcome = await heartbeat(requestFrame(ApiKey.HEARTBEAT, 4, 12), connection)
+    const decoded = decodeResponseFrame(ApiKey.HEARTBEAT, 4, responseFrame(outcome))
     assert.equal(decoded.correlationId, 12)
     assert.equal((decoded.body as HeartbeatResponse).errorCode, ErrorCode.UNKNOWN_SERVER_ERROR)
-    assert.deepEqual(events, [[ApiKey.HEARTBEAT, 4, ErrorCode.UNKNOWN_SERVER_ERROR]])
+    assert.equal(events.length, 0, 'reported once the response has left, not before')
+    outcome.onSent?.(SENT)
+    assert.deepEqual(events.map(({ apiKey, apiVersion, errorCounts }) => [apiKey, apiVersion, [...errorCounts]]),
+      [[ApiKey.HEARTBEAT, 4, [[ErrorCode.UNKNOWN_SERVER_ERROR, 1]]]])
   })
 
   it('closes when a handler throws and the response has no top-level error code', async () => {
@@ -130,15 +137,69 @@ describe('dispatcher', () => {
     assert.match(closeReason(await metadata(requestFrame(ApiKey.METADATA, 4, 1), connection)), /Metadata v4 handler failed/)
   })
 
-  it('reports each handled request to onRequest with its error code', async () => {
-    const events: Array<[number, number, number | undefined]> = []
+  it('reports each request with every error code of its response and the time of each stage', async () => {
+    const events: CompletedRequest[] = []
     const counted = createDispatcher({
-      registry: createHandlerRegistry(),
+      registry: createHandlerRegistry([defineHandler({
+        apiKey: ApiKey.LIST_OFFSETS, minVersion: 1, maxVersion: 5,
+        handle: () => ({
+          throttleTimeMs: 0,
+          topics: [{ name: 't', partitions: [0, 1, 2].map((partitionIndex) => ({
+            partitionIndex, errorCode: partitionIndex === 2 ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.NONE,
+            oldStyleOffsets: [], timestamp: -1n, offset: 0n, leaderEpoch: -1,
+          })) }],
+        }),
+      })]),
       services: { nodeId: 1 },
-      onRequest: (apiKey, version, _durationMs, errorCode) => events.push([apiKey, version, errorCode]),
+      // Each call of the clock is 1 ms later: the handler starts at 1 and ends at 2.
+      nowMs: ((): (() => number) => { let ms = 0; return () => ++ms })(),
+      observer: { onRequestCompleted: (request) => events.push(request) },
     })
-    responseFrame(await counted(readGoldenFrame('kcat', '001-api-versions-v3.hex'), connection))
-    assert.deepEqual(events, [[ApiKey.API_VERSIONS, 3, ErrorCode.NONE]])
+    const outcome = await counted(requestFrame(ApiKey.LIST_OFFSETS, 5, 3), connection)
+    outcome.onSent?.({ receivedMs: 0.5, completedMs: 2, writtenMs: 4, sentMs: 7 })
+    assert.equal(events.length, 1)
+    const [event] = events
+    assert.deepEqual([event?.apiKey, event?.apiVersion, event?.metricNames], [ApiKey.LIST_OFFSETS, 5, ['ListOffsets']])
+    assert.deepEqual([...event?.errorCounts ?? []], [[ErrorCode.NONE, 2], [ErrorCode.NOT_LEADER_OR_FOLLOWER, 1]])
+    assert.deepEqual(event?.stages, { requestQueueMs: 0.5, localMs: 1, responseQueueMs: 2, responseSendMs: 3, totalMs: 6.5 })
+  })
+
+  it('names a consumer fetch FetchConsumer besides Fetch, as Kafka records both', async () => {
+    const events: CompletedRequest[] = []
+    const fetch = createDispatcher({
+      registry: createHandlerRegistry([defineHandler({
+        apiKey: ApiKey.FETCH, minVersion: 4, maxVersion: 12,
+        handle: () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [], nodeEndpoints: [] }),
+        requestMetricName: (request) => request.replicaId >= 0 ? 'FetchFollower' : 'FetchConsumer',
+      })]),
+      services: { nodeId: 1 },
+      observer: { onRequestCompleted: (request) => events.push(request) },
+    })
+    ;(await fetch(requestFrame(ApiKey.FETCH, 12, 4), connection)).onSent?.(SENT)
+    assert.deepEqual(events[0]?.metricNames, ['Fetch', 'FetchConsumer'])
+  })
+
+  it('logs a request slower than log.slow.request.ms beyond the wait it asked for, and no other', async () => {
+    const lines: Array<Record<string, unknown>> = []
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) })
+    const slow = createDispatcher({
+      registry: createHandlerRegistry([defineHandler({
+        apiKey: ApiKey.FETCH, minVersion: 4, maxVersion: 12,
+        handle: () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [], nodeEndpoints: [] }),
+        designedWaitMs: () => 500,
+      })]),
+      services: { nodeId: 1 },
+      logger,
+      slowRequestMs: 100,
+    })
+    ;(await slow(requestFrame(ApiKey.FETCH, 12, 5), connection)).onSent?.({ receivedMs: 0, completedMs: 1, writtenMs: 1, sentMs: 550 })
+    assert.equal(lines.length, 0, 'a fetch that waited its maxWaitMs is not slow')
+    ;(await slow(requestFrame(ApiKey.FETCH, 12, 6), connection)).onSent?.({ receivedMs: 0, completedMs: 1, writtenMs: 1, sentMs: 700 })
+    assert.equal(lines.length, 1)
+    assert.equal(lines[0]?.msg, 'slow request')
+    assert.equal(lines[0]?.request, 'Fetch')
+    assert.equal(lines[0]?.correlationId, 6)
+    assert.equal(lines[0]?.totalMs, 700)
   })
 
   it('refuses handlers outside the specification and duplicate api keys', () => {
@@ -155,14 +216,18 @@ describe('dispatcher', () => {
       handle: () => ({ responses: [], throttleTimeMs: 0, nodeEndpoints: [] }),
       responseDisposition: () => dispositions.shift() ?? 'send',
     })
-    const events: Array<number | undefined> = []
+    const events: CompletedRequest[] = []
     const dispatchProduce = createDispatcher({
-      registry: createHandlerRegistry([produce]), services: { nodeId: 1 }, onRequest: (_apiKey, _version, _durationMs, errorCode) => events.push(errorCode),
+      registry: createHandlerRegistry([produce]), services: { nodeId: 1 }, observer: { onRequestCompleted: (request) => events.push(request) },
     })
     dispositions.push('skip', 'close', 'send')
-    assert.deepEqual(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 21), connection), { noResponse: true })
-    assert.match(closeReason(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 22), connection)), /Produce v7 failed and the client asked for no response/)
-    assert.equal(decodeResponseFrame(ApiKey.PRODUCE, 7, responseFrame(await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 23), connection))).correlationId, 23)
+    const skipped = await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 21), connection)
+    assert.ok('noResponse' in skipped)
+    const closed = await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 22), connection)
+    assert.match(closeReason(closed), /Produce v7 failed and the client asked for no response/)
+    const sent = await dispatchProduce(requestFrame(ApiKey.PRODUCE, 7, 23), connection)
+    assert.equal(decodeResponseFrame(ApiKey.PRODUCE, 7, responseFrame(sent)).correlationId, 23)
+    for (const outcome of [skipped, closed, sent]) outcome.onSent?.(SENT)
     assert.equal(events.length, 3, 'each request is reported, answered or not')
   })
 })
