@@ -5,16 +5,17 @@
 // set against baselines measured in the same run on the same machine: two Node processes over
 // loopback TCP (the network ceiling), 1 MiB buffered appends with fs.write in the broker's log dir
 // (the disk ceiling), and the same client against librdkafka's in-process mock cluster (the
-// client's own ceiling). The metrics' cost is measured the same way: a second broker with
-// metrics.enabled=false takes the same produce runs, alternating with the first (whose /metrics is
-// scraped every second meanwhile, as Prometheus would), and metrics_overhead is
-// 1 - produce with metrics / produce without (medians).
+// client's own ceiling). The metrics' cost is measured apart, with the disk out of the way: two
+// brokers with their logs on tmpfs (/dev/shm), one with metrics.enabled=false, take alternating
+// produce runs while the other's /metrics is scraped every second, as Prometheus would;
+// metrics_overhead is 1 - produce with metrics / produce without, the median over the pairs (the
+// two runs of a pair are back to back, so a neighbour's load that comes and goes cancels out).
 //   npm run bench -- broker                 (about 1 GiB produced and consumed)
 //   npm run bench -- broker --scale 0.05    (or SLUICE_BENCH_SCALE=0.05: a quick smoke run)
 // Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { close, fdatasync, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
+import { close, existsSync, fdatasync, mkdirSync, mkdtempSync, open, rmSync, write } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -42,10 +43,18 @@ const RECORD_SIZE = KIB
 const FULL_RECORDS = 1_000_000
 const FULL_LOOPBACK_BYTES = 2 * GIB
 const FULL_DISK_BYTES = GIB
-/** Alternating rounds of disk appends and broker produce, with metrics and without; medians are compared. */
-const PRODUCE_ROUNDS = 5
-/** How often /metrics is scraped during produce on the broker with metrics (Prometheus' default is 15 s). */
-const SCRAPE_INTERVAL_MS = 1000
+/** Alternating rounds of disk appends and broker produce; medians are compared. */
+const PRODUCE_ROUNDS = 3
+/**
+ * Alternating produce runs with and without metrics. On disk, one run swings by a factor of two
+ * with the kernel's writeback, far more than the metrics cost; on tmpfs the runs are CPU-bound.
+ */
+const OVERHEAD_PAIRS = 8
+/** Each overhead run produces this share of the main runs' records (8 pairs of 512 MiB at full scale). */
+const OVERHEAD_RECORDS_SHARE = 0.5
+const TMPFS = '/dev/shm'
+/** How often /metrics is scraped during produce on the broker with metrics: far more often than Prometheus' 15 s default. */
+const SCRAPE_INTERVAL_MS = 500
 const FULL_E2E_SECONDS = 10
 /** A light load, so the latency floor (fetch wake-up, Nagle, linger.ms) shows without queueing. */
 const LIGHT_E2E_RATE = 1000
@@ -254,12 +263,12 @@ function startBrokerWith(loadGenerator: string, logDir: string, overrides: reado
   }, 'Metadata', { overrides })
 }
 
-/** Scrapes `url` every SCRAPE_INTERVAL_MS until stopped; resolves with the scrape count (failures throw). */
+/** Scrapes `url` at once and then every SCRAPE_INTERVAL_MS until stopped; resolves with the scrape count (failures throw). */
 function scrapeWhile(url: string): { stop(): Promise<number> } {
   let scrapes = 0
   let failure: unknown
   let inFlight: Promise<void> = Promise.resolve()
-  const timer = setInterval(() => {
+  const scrape = (): void => {
     inFlight = fetch(url, { signal: AbortSignal.timeout(5_000) })
       .then(async (response) => {
         if (response.status !== 200) throw new BenchError(`scrape of ${url} answered ${response.status}`)
@@ -267,7 +276,9 @@ function scrapeWhile(url: string): { stop(): Promise<number> } {
         scrapes++
       })
       .catch((error: unknown) => { failure ??= error })
-  }, SCRAPE_INTERVAL_MS)
+  }
+  scrape()
+  const timer = setInterval(scrape, SCRAPE_INTERVAL_MS)
   return {
     async stop() {
       clearInterval(timer)
@@ -278,13 +289,54 @@ function scrapeWhile(url: string): { stop(): Promise<number> } {
   }
 }
 
-/** One produce run of `records` into a new topic; the scrape of `metricsUrl` runs alongside when given. */
-async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: string, records: number, metricsUrl?: string): Promise<LoadResult> {
+/**
+ * One produce run of `records` into a new topic; the scrape of `metricsUrl` runs alongside when
+ * given, and `scrapes` says how many were taken.
+ */
+async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: string, records: number, metricsUrl?: string): Promise<LoadResult & { scrapes: number }> {
   const scraper = metricsUrl === undefined ? undefined : scrapeWhile(metricsUrl)
   const result = (await runLoad(loadGenerator, ['produce', broker.bootstrap, topic, String(records), String(RECORD_SIZE)], 120)).results.at(-1)
-  await scraper?.stop()
+  const scrapes = (await scraper?.stop()) ?? 0
   if (result === undefined) throw new BenchError('the produce run printed no result')
-  return result
+  return Object.assign(result, { scrapes })
+}
+
+/**
+ * Two brokers with their logs on tmpfs, one with metrics.enabled=false, take OVERHEAD_PAIRS
+ * alternating produce runs of `records` each (which goes first alternates); the other's /metrics is
+ * scraped every SCRAPE_INTERVAL_MS during its runs. Both are stopped and their logs removed after.
+ */
+async function measureMetricsOverhead(loadGenerator: string, records: number): Promise<{ withMetrics: number[]; withoutMetrics: number[]; scrapes: number }> {
+  const base = mkdtempSync(join(existsSync(TMPFS) ? TMPFS : tmpdir(), 'sluice-bench-metrics-'))
+  const brokers: BrokerProcess[] = []
+  try {
+    const metricsPort = await freePort()
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`
+    const withDir = join(base, 'with')
+    const withoutDir = join(base, 'without')
+    mkdirSync(withDir)
+    mkdirSync(withoutDir)
+    const withMetricsBroker = await startBrokerWith(loadGenerator, withDir, [`metrics.port=${metricsPort}`])
+    brokers.push(withMetricsBroker)
+    const withoutMetricsBroker = await startBrokerWith(loadGenerator, withoutDir, ['metrics.enabled=false'])
+    brokers.push(withoutMetricsBroker)
+    const result = { withMetrics: [] as number[], withoutMetrics: [] as number[], scrapes: 0 }
+    for (let pair = 0; pair < OVERHEAD_PAIRS; pair++) {
+      const withMetrics = async (): Promise<void> => {
+        const run = await produceRun(loadGenerator, withMetricsBroker, `sluice-bench-metrics-${pair}`, records, metricsUrl)
+        result.withMetrics.push(numberOf(run, 'mbps'))
+        result.scrapes += run.scrapes
+      }
+      const withoutMetrics = async (): Promise<void> => {
+        result.withoutMetrics.push(numberOf(await produceRun(loadGenerator, withoutMetricsBroker, `sluice-bench-metrics-${pair}`, records), 'mbps'))
+      }
+      for (const run of pair % 2 === 0 ? [withMetrics, withoutMetrics] : [withoutMetrics, withMetrics]) await run()
+    }
+    return result
+  } finally {
+    for (const broker of brokers) await stopBroker(broker)
+    rmSync(base, { recursive: true, force: true })
+  }
 }
 
 function medianRun(runs: readonly LoadResult[]): LoadResult {
@@ -300,7 +352,6 @@ async function main(argv: readonly string[]): Promise<void> {
   const lightE2eSeconds = Math.max(2, Math.round(FULL_LIGHT_E2E_SECONDS * scale))
   const work = mkdtempSync(join(tmpdir(), 'sluice-bench-broker-'))
   let broker: BrokerProcess | undefined
-  let brokerWithoutMetrics: BrokerProcess | undefined
   try {
     const loadGenerator = buildLoadGenerator(work)
     const loopbackMbps = await measureLoopback(Math.max(64 * MIB, FULL_LOOPBACK_BYTES * scale))
@@ -316,13 +367,8 @@ async function main(argv: readonly string[]): Promise<void> {
       ['librdkafka mock cluster: consume MB/s', numberOf(mockConsume, 'mbps'), ''],
     ]
 
-    const metricsPort = await freePort()
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`
-    const logDirWithoutMetrics = join(work, 'data-without-metrics')
-    mkdirSync(logDirWithoutMetrics)
     try {
-      broker = await startBrokerWith(loadGenerator, logDir, [`metrics.port=${metricsPort}`])
-      brokerWithoutMetrics = await startBrokerWith(loadGenerator, logDirWithoutMetrics, ['metrics.enabled=false'])
+      broker = await startBrokerWith(loadGenerator, logDir, [])
     } catch (error) {
       console.log('baselines measured before the broker failed to start:')
       printTable(['measure', 'value', 'ratio'], baselineRows)
@@ -333,27 +379,14 @@ async function main(argv: readonly string[]): Promise<void> {
     // of the kernel's writeback and of this machine's neighbours.
     const diskRounds: number[] = []
     const produceRounds: LoadResult[] = []
-    const withoutMetricsRounds: LoadResult[] = []
     for (let round = 0; round < PRODUCE_ROUNDS; round++) {
       settleDisk()
       diskRounds.push(await measureDiskAppend(logDir, diskBytes))
-      // Which broker goes first alternates, so neither always follows the disk round.
-      const withMetrics = async (): Promise<void> => {
-        settleDisk()
-        produceRounds.push(await produceRun(loadGenerator, broker!, `sluice-bench-${round}`, records, metricsUrl))
-      }
-      const withoutMetrics = async (): Promise<void> => {
-        settleDisk()
-        withoutMetricsRounds.push(await produceRun(loadGenerator, brokerWithoutMetrics!, `sluice-bench-${round}`, records))
-      }
-      for (const run of round % 2 === 0 ? [withMetrics, withoutMetrics] : [withoutMetrics, withMetrics]) await run()
+      settleDisk()
+      produceRounds.push(await produceRun(loadGenerator, broker, `sluice-bench-${round}`, records))
     }
-    await stopBroker(brokerWithoutMetrics)
-    brokerWithoutMetrics = undefined
-    rmSync(logDirWithoutMetrics, { recursive: true, force: true })
     const diskAppendMbps = median(diskRounds)
     const produce = medianRun(produceRounds)
-    const produceWithoutMetricsMbps = numberOf(medianRun(withoutMetricsRounds), 'mbps')
     const produced = numberOf(produce, 'records')
     const consume = (await runLoad(loadGenerator, ['consume', broker.bootstrap, `sluice-bench-${PRODUCE_ROUNDS - 1}`, String(produced)], 120)).results.at(-1)
     const produceRps = numberOf(produce, 'rps')
@@ -363,6 +396,10 @@ async function main(argv: readonly string[]): Promise<void> {
     const lightE2e = (await runLoad(loadGenerator, ['e2e', broker.bootstrap, 'sluice-bench-e2e-light', String(LIGHT_E2E_RATE), String(lightE2eSeconds)], lightE2eSeconds + 60)).results.at(-1)
     const stoppedCleanly = await stopBroker(broker)
     broker = undefined
+    const overhead = await measureMetricsOverhead(loadGenerator, Math.max(1000, Math.round(records * OVERHEAD_RECORDS_SHARE)))
+    const produceWithMetricsMbps = median(overhead.withMetrics)
+    const produceWithoutMetricsMbps = median(overhead.withoutMetrics)
+    const metricsOverhead = 1 - median(overhead.withMetrics.map((mbps, pair) => mbps / overhead.withoutMetrics[pair]!))
 
     const produceMbps = numberOf(produce, 'mbps')
     const consumeMbps = numberOf(consume, 'mbps')
@@ -380,8 +417,10 @@ async function main(argv: readonly string[]): Promise<void> {
       [`end to end at ${LIGHT_E2E_RATE} records/s: p99 ms`, numberOf(lightE2e, 'p99_ms'), ''],
       [`disk append, fs.write 1 MiB, MB/s (median of ${PRODUCE_ROUNDS})`, diskAppendMbps, ''],
       [`produce rounds, MB/s (median taken)`, produceRounds.map((result) => round(numberOf(result, 'mbps'))).join(' / '), ''],
-      [`produce rounds with metrics.enabled=false, MB/s`, withoutMetricsRounds.map((result) => round(numberOf(result, 'mbps'))).join(' / '), ''],
-      ['metrics overhead: 1 - produce with / without (medians)', '', 1 - produceMbps / produceWithoutMetricsMbps],
+      [`tmpfs produce runs, metrics on (scraped every ${SCRAPE_INTERVAL_MS} ms), MB/s`, overhead.withMetrics.map(round).join(' / '), ''],
+      ['tmpfs produce runs, metrics.enabled=false, MB/s', overhead.withoutMetrics.map(round).join(' / '), ''],
+      ['metrics overhead: 1 - produce with / without (median over pairs)', '', metricsOverhead],
+      ['scrapes during the runs with metrics', overhead.scrapes, ''],
       ...baselineRows,
       ['broker stopped on SIGTERM', stoppedCleanly ? 'yes' : 'no (killed)', ''],
     ])
@@ -410,13 +449,13 @@ async function main(argv: readonly string[]): Promise<void> {
         produce_ratio: round(produceMbps / loopbackMbps),
         consume_ratio: round(consumeMbps / loopbackMbps),
         produce_vs_disk: round(produceMbps / diskAppendMbps),
-        produce_without_metrics_mbps: round(produceWithoutMetricsMbps),
-        metrics_overhead: round(1 - produceMbps / produceWithoutMetricsMbps),
+        produce_with_metrics_tmpfs_mbps: round(produceWithMetricsMbps),
+        produce_without_metrics_tmpfs_mbps: round(produceWithoutMetricsMbps),
+        metrics_overhead: round(metricsOverhead),
       }),
     )
   } finally {
     if (broker !== undefined) await stopBroker(broker)
-    if (brokerWithoutMetrics !== undefined) await stopBroker(brokerWithoutMetrics)
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -201,3 +201,16 @@ test('metrics.enabled=false serves no endpoint and the broker still works', asyn
   const [result] = await producer.send({ topic: 'no-metrics', messages: [{ value: 'v' }], acks: -1 })
   assert.equal(result?.errorCode, 0)
 })
+
+test('metrics.partition.series.max caps the per-partition series and counts what it left out', async (t) => {
+  const node = await startTestBroker(t, { 'metrics.partition.series.max': '2' })
+  const admin = await connectedKafkajsAdmin(t, node, 'metrics-cap-admin')
+  await admin.createTopics({ topics: [{ topic: 'metrics-wide', numPartitions: 5 }] })
+  const scrape = await scrapeMetrics(node)
+  const hosted = 5
+  assert.equal(scrape.series('kafka_log_log_size').length, 2)
+  assert.equal(present(scrape, 'sluice_metrics_series_dropped', { kind: 'log' }), hosted - 2)
+  assert.equal(scrape.series('kafka_topic_partition_current_offset').length, 2)
+  assert.equal(present(scrape, 'sluice_metrics_series_dropped', { kind: 'topic_partition' }), hosted - 2)
+  assert.equal(present(scrape, 'kafka_server_replicamanager_partitioncount'), hosted, 'counts are never capped')
+})

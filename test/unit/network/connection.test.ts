@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import type { Connection, ConnectionOptions, FrameOutcome, HandleFrame } from '../../../src/network/connection.js'
+import type { ResponseTiming } from '../../../src/handlers/frame-handler.js'
 import { FrameReader } from '../../../src/network/frame-reader.js'
 import { startListener, type Listener } from '../../../src/network/listener.js'
 import { promiseWithResolvers, type PromiseWithResolvers } from '../../helpers/promise-with-resolvers.js'
@@ -379,4 +380,26 @@ test('closing the listener gives up on a request that never finishes after the t
   assert.equal(closed.reason, 'broker shutting down: requests still in flight at the timeout')
   await bounded(client.closed, 'the client to see the close')
   assert.deepEqual(client.ids, [])
+})
+
+test('each outcome reports when it was received, completed, written and sent, in that order, once its turn came', async (t) => {
+  const timings = new Map<number, ResponseTiming>()
+  const handler = new ManualHandler()
+  const { listener } = await start(t, handler.handleFrame)
+  const client = await TestClient.connect(t, listener.address.port)
+  client.socket.write(Buffer.concat([request(1), request(2)]))
+  await handler.waitForCalls(2)
+  const timed = (id: number, outcome: FrameOutcome): FrameOutcome => ({ ...outcome, onSent: (timing) => timings.set(id, timing) })
+  handler.call(1).outcome.resolve(timed(2, { noResponse: true }))
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  assert.equal(timings.size, 0, 'the second request waits for the first one\'s turn')
+  handler.call(0).outcome.resolve(timed(1, echo(request(1).subarray(4))))
+  assert.deepEqual(await client.waitForResponses(1), [1])
+  await bounded((async () => { while (timings.size < 2) await new Promise((resolve) => setTimeout(resolve, 5)) })(), 'both timings')
+  for (const [id, timing] of timings) {
+    assert.ok(timing.receivedMs <= timing.completedMs && timing.completedMs <= timing.writtenMs && timing.writtenMs <= timing.sentMs, `${id}: ${JSON.stringify(timing)}`)
+  }
+  const second = timings.get(2)!
+  assert.equal(second.sentMs, second.writtenMs, 'nothing to send: sent when its turn came')
+  assert.ok(second.writtenMs >= timings.get(1)!.writtenMs, 'its turn came after the first response was written')
 })
