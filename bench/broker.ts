@@ -6,10 +6,10 @@
 // loopback TCP (the network ceiling), 1 MiB buffered appends with fs.write in the broker's log dir
 // (the disk ceiling), and the same client against librdkafka's in-process mock cluster (the
 // client's own ceiling). The metrics' cost is measured apart, with the disk out of the way: two
-// brokers with their logs on tmpfs (/dev/shm), one with metrics.enabled=false, take alternating
-// produce runs while the other's /metrics is scraped every second, as Prometheus would;
-// metrics_overhead is 1 - produce with metrics / produce without, the median over the pairs (the
-// two runs of a pair are back to back, so a neighbour's load that comes and goes cancels out).
+// brokers with their logs on tmpfs (/dev/shm), one with metrics.enabled=false, are produced to at
+// the same time while the other's /metrics is scraped every second; metrics_overhead is
+// 1 - records appended with metrics / without over the stretch where both runs are going (median
+// over pairs; see measureMetricsOverhead).
 //   npm run bench -- broker                 (about 1 GiB produced and consumed)
 //   npm run bench -- broker --scale 0.05    (or SLUICE_BENCH_SCALE=0.05: a quick smoke run)
 // Needs cc and librdkafka's headers (apt-get install -y librdkafka-dev).
@@ -28,13 +28,19 @@ import {
   indent,
   root,
   secondsSince,
+  sleep,
   startBroker,
   stopBroker,
   stopChild,
   Tail,
   withTimeout,
 } from './support/broker-process.js'
+import { KafkaConnection } from './support/kafka-connection.js'
 import { printTable, round } from './support/measure.js'
+import { ErrorCode } from '../src/protocol/error-codes.js'
+import { ApiKey } from '../src/protocol/generated/api-registry.js'
+import { defaultDeleteTopicsRequest, type DeleteTopicsResponse } from '../src/protocol/generated/apis/delete-topics.js'
+import { defaultListOffsetsRequestListOffsetsPartition, type ListOffsetsResponse } from '../src/protocol/generated/apis/list-offsets.js'
 
 const KIB = 1024
 const MIB = 1024 * KIB
@@ -46,15 +52,16 @@ const FULL_DISK_BYTES = GIB
 /** Alternating rounds of disk appends and broker produce; medians are compared. */
 const PRODUCE_ROUNDS = 3
 /**
- * Alternating produce runs with and without metrics. On disk, one run swings by a factor of two
- * with the kernel's writeback, far more than the metrics cost; on tmpfs the runs are CPU-bound.
+ * Concurrent produce pairs with and without metrics (measureMetricsOverhead). Runs one after the
+ * other swing by a factor of two from one to the next on this machine (disk writeback, neighbours),
+ * far more than the metrics cost; two runs at the same time see the same machine.
  */
-const OVERHEAD_PAIRS = 8
-/** Each overhead run produces this share of the main runs' records (8 pairs of 512 MiB at full scale). */
-const OVERHEAD_RECORDS_SHARE = 0.5
+const OVERHEAD_PAIRS = 10
+/** Each run of a pair produces this share of the main runs' records (1 GiB at full scale; runs of a few seconds vary too much). */
+const OVERHEAD_RECORDS_SHARE = 1
 const TMPFS = '/dev/shm'
-/** How often /metrics is scraped during produce on the broker with metrics: far more often than Prometheus' 15 s default. */
-const SCRAPE_INTERVAL_MS = 500
+/** How often /metrics is scraped during produce on the broker with metrics: 15 times as often as the usual 15 s. */
+const SCRAPE_INTERVAL_MS = 1000
 const FULL_E2E_SECONDS = 10
 /** A light load, so the latency floor (fetch wake-up, Nagle, linger.ms) shows without queueing. */
 const LIGHT_E2E_RATE = 1000
@@ -289,54 +296,158 @@ function scrapeWhile(url: string): { stop(): Promise<number> } {
   }
 }
 
-/**
- * One produce run of `records` into a new topic; the scrape of `metricsUrl` runs alongside when
- * given, and `scrapes` says how many were taken.
- */
-async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: string, records: number, metricsUrl?: string): Promise<LoadResult & { scrapes: number }> {
-  const scraper = metricsUrl === undefined ? undefined : scrapeWhile(metricsUrl)
+/** One produce run of `records` into a new topic. */
+async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: string, records: number): Promise<LoadResult> {
   const result = (await runLoad(loadGenerator, ['produce', broker.bootstrap, topic, String(records), String(RECORD_SIZE)], 120)).results.at(-1)
-  const scrapes = (await scraper?.stop()) ?? 0
   if (result === undefined) throw new BenchError('the produce run printed no result')
-  return Object.assign(result, { scrapes })
+  return result
+}
+
+/** Deletes `topic` (DeleteTopics v4), so the next pair's logs have the tmpfs memory back. */
+async function deleteTopic(connection: KafkaConnection, topic: string): Promise<void> {
+  const response = await connection.request<DeleteTopicsResponse>(ApiKey.DELETE_TOPICS, 4, { ...defaultDeleteTopicsRequest(), topicNames: [topic], timeoutMs: 10_000 },
+    15_000, `DeleteTopics of ${topic}`)
+  const errorCode = response.responses[0]?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR
+  if (errorCode !== ErrorCode.NONE) throw new BenchError(`DeleteTopics of ${topic} answered error ${errorCode}`)
+}
+
+/** The log end offset of partition 0 of `topic` (ListOffsets v1, LATEST), or 0 before it exists. */
+async function latestOffset(connection: KafkaConnection, topic: string): Promise<number> {
+  const response = await connection.request<ListOffsetsResponse>(ApiKey.LIST_OFFSETS, 1, {
+    replicaId: -1, isolationLevel: 0,
+    topics: [{ name: topic, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), timestamp: -1n }] }],
+  }, 10_000, `ListOffsets of ${topic}`)
+  const partition = response.topics[0]?.partitions[0]
+  return partition === undefined || partition.errorCode !== ErrorCode.NONE ? 0 : Number(partition.offset)
+}
+
+interface OverheadPair {
+  /** Records each broker appended within the pair's measuring window. */
+  readonly withMetrics: number
+  readonly withoutMetrics: number
+  readonly scrapes: number
+}
+
+/** How often both brokers' log end offsets are read during a pair. */
+const OVERHEAD_SAMPLE_MS = 200
+
+interface OffsetSample {
+  readonly withMetrics: number
+  readonly withoutMetrics: number
+}
+
+/** Takes a sample every OVERHEAD_SAMPLE_MS until every run has ended; rejects when a run fails. */
+async function sampleWhileRunning(runs: readonly Promise<LoadRun>[], sample: () => Promise<OffsetSample>): Promise<OffsetSample[]> {
+  let isDone = false
+  const finished = Promise.all(runs).finally(() => { isDone = true })
+  const samples: OffsetSample[] = []
+  while (!isDone) {
+    samples.push(await sample())
+    await Promise.race([finished, sleep(OVERHEAD_SAMPLE_MS)])
+  }
+  await finished
+  return samples
+}
+
+/** A broker with metrics and one without, with a connection to each for ListOffsets and DeleteTopics. */
+interface OverheadBrokers {
+  readonly withMetrics: BrokerProcess
+  readonly withoutMetrics: BrokerProcess
+  readonly withConnection: KafkaConnection
+  readonly withoutConnection: KafkaConnection
+  readonly metricsUrl: string
 }
 
 /**
- * Two brokers with their logs on tmpfs, one with metrics.enabled=false, take OVERHEAD_PAIRS
- * alternating produce runs of `records` each (which goes first alternates); the other's /metrics is
- * scraped every SCRAPE_INTERVAL_MS during its runs. Both are stopped and their logs removed after.
+ * The metrics' cost, with the disk out of the way and the machine shared fairly. Two brokers with
+ * their logs on tmpfs, one with metrics.enabled=false, take a produce run each at the same time,
+ * OVERHEAD_PAIRS times: both share the machine's two cores and whatever its neighbours do at that
+ * moment. Both log end offsets are read every OVERHEAD_SAMPLE_MS; the records each broker appended
+ * while both runs were past their first tenth and neither had finished are compared (a broker that
+ * costs more CPU per record gets fewer of them). The broker with metrics is scraped every
+ * SCRAPE_INTERVAL_MS meanwhile. Biases of position cancel: which run starts first alternates, and
+ * halfway the brokers are restarted with the one started first changing sides.
  */
-async function measureMetricsOverhead(loadGenerator: string, records: number): Promise<{ withMetrics: number[]; withoutMetrics: number[]; scrapes: number }> {
+async function measureMetricsOverhead(loadGenerator: string, records: number): Promise<OverheadPair[]> {
   const base = mkdtempSync(join(existsSync(TMPFS) ? TMPFS : tmpdir(), 'sluice-bench-metrics-'))
-  const brokers: BrokerProcess[] = []
   try {
-    const metricsPort = await freePort()
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`
-    const withDir = join(base, 'with')
-    const withoutDir = join(base, 'without')
-    mkdirSync(withDir)
-    mkdirSync(withoutDir)
-    const withMetricsBroker = await startBrokerWith(loadGenerator, withDir, [`metrics.port=${metricsPort}`])
-    brokers.push(withMetricsBroker)
-    const withoutMetricsBroker = await startBrokerWith(loadGenerator, withoutDir, ['metrics.enabled=false'])
-    brokers.push(withoutMetricsBroker)
-    const result = { withMetrics: [] as number[], withoutMetrics: [] as number[], scrapes: 0 }
-    for (let pair = 0; pair < OVERHEAD_PAIRS; pair++) {
-      const withMetrics = async (): Promise<void> => {
-        const run = await produceRun(loadGenerator, withMetricsBroker, `sluice-bench-metrics-${pair}`, records, metricsUrl)
-        result.withMetrics.push(numberOf(run, 'mbps'))
-        result.scrapes += run.scrapes
+    const pairs: OverheadPair[] = []
+    for (const isWithStartedFirst of [true, false]) {
+      const phase = join(base, isWithStartedFirst ? 'phase-1' : 'phase-2')
+      const brokers: BrokerProcess[] = []
+      const connections: KafkaConnection[] = []
+      try {
+        const metricsPort = await freePort()
+        const start = async (name: string, overrides: readonly string[]): Promise<BrokerProcess> => {
+          mkdirSync(join(phase, name), { recursive: true })
+          const broker = await startBrokerWith(loadGenerator, join(phase, name), overrides)
+          brokers.push(broker)
+          return broker
+        }
+        const startWith = (): Promise<BrokerProcess> => start('with', [`metrics.port=${metricsPort}`])
+        const startWithout = (): Promise<BrokerProcess> => start('without', ['metrics.enabled=false'])
+        let withMetrics: BrokerProcess
+        let withoutMetrics: BrokerProcess
+        if (isWithStartedFirst) {
+          withMetrics = await startWith()
+          withoutMetrics = await startWithout()
+        } else {
+          withoutMetrics = await startWithout()
+          withMetrics = await startWith()
+        }
+        const connect = async (broker: BrokerProcess): Promise<KafkaConnection> => {
+          const connection = await KafkaConnection.open(broker.port)
+          connections.push(connection)
+          return connection
+        }
+        const brokerPair: OverheadBrokers = {
+          withMetrics, withoutMetrics, withConnection: await connect(withMetrics), withoutConnection: await connect(withoutMetrics),
+          metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+        }
+        for (let pair = 0; pair < OVERHEAD_PAIRS / 2; pair++) {
+          pairs.push(await concurrentPair(loadGenerator, brokerPair, `sluice-bench-metrics-${pair}`, records, pair % 2 === 0))
+        }
+      } finally {
+        for (const connection of connections) connection.close()
+        for (const broker of brokers) await stopBroker(broker)
+        rmSync(phase, { recursive: true, force: true })
       }
-      const withoutMetrics = async (): Promise<void> => {
-        result.withoutMetrics.push(numberOf(await produceRun(loadGenerator, withoutMetricsBroker, `sluice-bench-metrics-${pair}`, records), 'mbps'))
-      }
-      for (const run of pair % 2 === 0 ? [withMetrics, withoutMetrics] : [withoutMetrics, withMetrics]) await run()
     }
-    return result
+    return pairs
   } finally {
-    for (const broker of brokers) await stopBroker(broker)
     rmSync(base, { recursive: true, force: true })
   }
+}
+
+/** One pair of concurrent produce runs of `records` into `topic` (deleted again after). */
+async function concurrentPair(loadGenerator: string, brokers: OverheadBrokers, topic: string, records: number, isWithRunFirst: boolean): Promise<OverheadPair> {
+  const { withMetrics, withoutMetrics, withConnection, withoutConnection } = brokers
+  // The earlier phases leave gigabytes of dirty pages whose writeback would take CPU mid-run.
+  settleDisk()
+  const produce = (broker: BrokerProcess): Promise<LoadRun> =>
+    runLoad(loadGenerator, ['produce', broker.bootstrap, topic, String(records), String(RECORD_SIZE)], 120)
+  const scraper = scrapeWhile(brokers.metricsUrl)
+  let samples: OffsetSample[]
+  try {
+    const runs = isWithRunFirst ? [produce(withMetrics), produce(withoutMetrics)] : [produce(withoutMetrics), produce(withMetrics)]
+    samples = await sampleWhileRunning(runs, async () => {
+      const [withCount, withoutCount] = await Promise.all([latestOffset(withConnection, topic), latestOffset(withoutConnection, topic)])
+      return { withMetrics: withCount, withoutMetrics: withoutCount }
+    })
+  } catch (error) {
+    await scraper.stop().catch(() => 0)
+    throw error
+  }
+  const scrapes = await scraper.stop()
+  const isInWindow = (count: number): boolean => count >= records / 10 && count < records
+  const window = samples.filter((sample) => isInWindow(sample.withMetrics) && isInWindow(sample.withoutMetrics))
+  const first = window[0]
+  const last = window.at(-1)
+  if (first === undefined || last === undefined || first === last) {
+    throw new BenchError(`${topic}: the runs were too short to sample (${samples.length} samples); raise the scale`)
+  }
+  await Promise.all([deleteTopic(withConnection, topic), deleteTopic(withoutConnection, topic)])
+  return { withMetrics: last.withMetrics - first.withMetrics, withoutMetrics: last.withoutMetrics - first.withoutMetrics, scrapes }
 }
 
 function medianRun(runs: readonly LoadResult[]): LoadResult {
@@ -397,9 +508,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const stoppedCleanly = await stopBroker(broker)
     broker = undefined
     const overhead = await measureMetricsOverhead(loadGenerator, Math.max(1000, Math.round(records * OVERHEAD_RECORDS_SHARE)))
-    const produceWithMetricsMbps = median(overhead.withMetrics)
-    const produceWithoutMetricsMbps = median(overhead.withoutMetrics)
-    const metricsOverhead = 1 - median(overhead.withMetrics.map((mbps, pair) => mbps / overhead.withoutMetrics[pair]!))
+    const metricsOverhead = 1 - median(overhead.map((pair) => pair.withMetrics / pair.withoutMetrics))
 
     const produceMbps = numberOf(produce, 'mbps')
     const consumeMbps = numberOf(consume, 'mbps')
@@ -417,10 +526,9 @@ async function main(argv: readonly string[]): Promise<void> {
       [`end to end at ${LIGHT_E2E_RATE} records/s: p99 ms`, numberOf(lightE2e, 'p99_ms'), ''],
       [`disk append, fs.write 1 MiB, MB/s (median of ${PRODUCE_ROUNDS})`, diskAppendMbps, ''],
       [`produce rounds, MB/s (median taken)`, produceRounds.map((result) => round(numberOf(result, 'mbps'))).join(' / '), ''],
-      [`tmpfs produce runs, metrics on (scraped every ${SCRAPE_INTERVAL_MS} ms), MB/s`, overhead.withMetrics.map(round).join(' / '), ''],
-      ['tmpfs produce runs, metrics.enabled=false, MB/s', overhead.withoutMetrics.map(round).join(' / '), ''],
-      ['metrics overhead: 1 - produce with / without (median over pairs)', '', metricsOverhead],
-      ['scrapes during the runs with metrics', overhead.scrapes, ''],
+      ['concurrent produce pairs: records appended with / without metrics, in the window', overhead.map((pair) => `${pair.withMetrics}/${pair.withoutMetrics}`).join(' '), ''],
+      ['metrics overhead: 1 - with / without (median over pairs)', '', metricsOverhead],
+      [`scrapes during the pairs (every ${SCRAPE_INTERVAL_MS} ms)`, overhead.reduce((sum, pair) => sum + pair.scrapes, 0), ''],
       ...baselineRows,
       ['broker stopped on SIGTERM', stoppedCleanly ? 'yes' : 'no (killed)', ''],
     ])
@@ -449,8 +557,6 @@ async function main(argv: readonly string[]): Promise<void> {
         produce_ratio: round(produceMbps / loopbackMbps),
         consume_ratio: round(consumeMbps / loopbackMbps),
         produce_vs_disk: round(produceMbps / diskAppendMbps),
-        produce_with_metrics_tmpfs_mbps: round(produceWithMetricsMbps),
-        produce_without_metrics_tmpfs_mbps: round(produceWithoutMetricsMbps),
         metrics_overhead: round(metricsOverhead),
       }),
     )

@@ -30,7 +30,9 @@ export class BrokerMetrics implements RequestObserver, BrokerTopicStats {
   readonly registry = new Registry()
   private readonly topicCounters: Record<TopicCounterKey, Counter<'topic'>>
   private readonly allTopics: TopicCounters
-  private readonly byTopic = new Map<string, TopicCounters>()
+  /** Per topic: its counters and the all-topics ones, the pair each record updates. */
+  private readonly byTopic = new Map<string, readonly [TopicCounters, TopicCounters]>()
+  private readonly allTopicsOnly: readonly TopicCounters[]
   private readonly requests: Counter<'request' | 'version'>
   private readonly errors: Counter<'request' | 'error'>
   private readonly stages: Record<StageKey, Histogram<'request'>>
@@ -50,6 +52,7 @@ export class BrokerMetrics implements RequestObserver, BrokerTopicStats {
       new Counter({ ...metric, labelNames, registers: [this.registry] })
     this.topicCounters = mapValues(BROKER_TOPIC_METRICS, (metric) => counter(metric, ['topic']))
     this.allTopics = startedCounters(this.topicCounters, {})
+    this.allTopicsOnly = [this.allTopics]
     this.requests = counter(REQUEST_METRICS.requests, ['request', 'version'])
     this.errors = counter(REQUEST_METRICS.errors, ['request', 'error'])
     const histogram = (metric: MetricName): Histogram<'request'> =>
@@ -121,43 +124,33 @@ export class BrokerMetrics implements RequestObserver, BrokerTopicStats {
   }
 
   appended(topic: string, bytes: number, records: number): void {
-    const counters = this.topic(topic)
-    counters.totalProduceRequests.inc()
-    counters.bytesIn.inc(bytes)
-    counters.messagesIn.inc(records)
-    this.allTopics.totalProduceRequests.inc()
-    this.allTopics.bytesIn.inc(bytes)
-    this.allTopics.messagesIn.inc(records)
+    for (const counters of this.topicAndAll(topic)) {
+      counters.totalProduceRequests.inc()
+      counters.bytesIn.inc(bytes)
+      counters.messagesIn.inc(records)
+    }
   }
 
-  appendFailed(topic: string, rejectedBytes: number): void {
-    const counters = this.topic(topic)
-    counters.totalProduceRequests.inc()
-    counters.failedProduceRequests.inc()
-    this.allTopics.totalProduceRequests.inc()
-    this.allTopics.failedProduceRequests.inc()
-    if (rejectedBytes > 0) {
-      counters.bytesRejected.inc(rejectedBytes)
-      this.allTopics.bytesRejected.inc(rejectedBytes)
+  appendFailed(topic: string | undefined, rejectedBytes: number): void {
+    for (const counters of this.topicAndAll(topic)) {
+      counters.totalProduceRequests.inc()
+      counters.failedProduceRequests.inc()
+      if (rejectedBytes > 0) counters.bytesRejected.inc(rejectedBytes)
     }
   }
 
   fetched(topic: string, bytes: number): void {
-    const counters = this.topic(topic)
-    counters.totalFetchRequests.inc()
-    this.allTopics.totalFetchRequests.inc()
-    if (bytes > 0) {
-      counters.bytesOut.inc(bytes)
-      this.allTopics.bytesOut.inc(bytes)
+    for (const counters of this.topicAndAll(topic)) {
+      counters.totalFetchRequests.inc()
+      if (bytes > 0) counters.bytesOut.inc(bytes)
     }
   }
 
-  fetchFailed(topic: string): void {
-    const counters = this.topic(topic)
-    counters.totalFetchRequests.inc()
-    counters.failedFetchRequests.inc()
-    this.allTopics.totalFetchRequests.inc()
-    this.allTopics.failedFetchRequests.inc()
+  fetchFailed(topic: string | undefined): void {
+    for (const counters of this.topicAndAll(topic)) {
+      counters.totalFetchRequests.inc()
+      counters.failedFetchRequests.inc()
+    }
   }
 
   /** A deleted topic's series go, as Kafka removes its BrokerTopicMetrics. */
@@ -178,13 +171,15 @@ export class BrokerMetrics implements RequestObserver, BrokerTopicStats {
     this.rebalances.inc()
   }
 
-  private topic(topic: string): TopicCounters {
-    let counters = this.byTopic.get(topic)
-    if (counters === undefined) {
-      counters = startedCounters(this.topicCounters, { topic })
-      this.byTopic.set(topic, counters)
+  /** The topic's counters and the all-topics ones; only the latter for an unknown topic. */
+  private topicAndAll(topic: string | undefined): readonly TopicCounters[] {
+    if (topic === undefined) return this.allTopicsOnly
+    let pair = this.byTopic.get(topic)
+    if (pair === undefined) {
+      pair = [startedCounters(this.topicCounters, { topic }), this.allTopics]
+      this.byTopic.set(topic, pair)
     }
-    return counters
+    return pair
   }
 
   private requestHistograms(request: string): RequestHistograms {

@@ -45,6 +45,10 @@ export interface ReplicaManagerOptions {
   readonly topicStats?: BrokerTopicStats
 }
 
+function isUnknownTopic(errorCode: number): boolean {
+  return errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || errorCode === ErrorCode.UNKNOWN_TOPIC_ID
+}
+
 /** Errors for which Kafka counts a batch's bytes as rejected: the batch itself is unacceptable. */
 const CONTENT_REFUSALS: ReadonlySet<number> = new Set([
   ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.CORRUPT_MESSAGE,
@@ -230,7 +234,7 @@ export class ReplicaManager {
     const stats = this.options.topicStats
     if (stats !== undefined) {
       if ('baseOffset' in result) stats.appended(topic, records?.length ?? 0, Number(result.lastOffset - result.baseOffset) + 1)
-      else stats.appendFailed(topic, CONTENT_REFUSALS.has(result.errorCode) ? records?.length ?? 0 : 0)
+      else stats.appendFailed(isUnknownTopic(result.errorCode) ? undefined : topic, CONTENT_REFUSALS.has(result.errorCode) ? records?.length ?? 0 : 0)
     }
     return result
   }
@@ -274,7 +278,7 @@ export class ReplicaManager {
     if (stats === undefined) return
     for (const result of results) {
       if (result.errorCode === ErrorCode.NONE) stats.fetched(result.topic, result.records.length)
-      else stats.fetchFailed(result.topic)
+      else stats.fetchFailed(isUnknownTopic(result.errorCode) ? undefined : result.topic)
     }
   }
 

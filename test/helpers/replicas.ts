@@ -1,6 +1,7 @@
 // Shared set-up for replication and data-plane handler tests: a temp log dir with a LogManager and
 // a ReplicaManager over it, metadata images built by replaying records, and clean-up that closes
 // everything before the directory is removed.
+import type { BrokerTopicStats } from '../../src/replication/broker-topic-stats.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,6 +62,8 @@ export interface ReplicaFixtureOptions {
   readonly clock?: Clock
   /** ReplicaManagerOptions.recentBatchesBytes (its default when absent). */
   readonly recentBatchesBytes?: number
+  /** ReplicaManagerOptions.topicStats. */
+  readonly topicStats?: BrokerTopicStats
 }
 
 /** A LogManager and a ReplicaManager (node NODE_ID) over a log dir, closed when the test ends. */
@@ -72,6 +75,7 @@ export async function startReplicas(within: Scope, options: ReplicaFixtureOption
   const replicas = new ReplicaManager({
     nodeId: NODE_ID, clock, logManager, storage, minInsyncReplicas: () => options.minInsyncReplicas ?? 1,
     ...(options.recentBatchesBytes === undefined ? {} : { recentBatchesBytes: options.recentBatchesBytes }),
+    ...(options.topicStats === undefined ? {} : { topicStats: options.topicStats }),
   })
   within.defer(async () => {
     replicas.close()

@@ -90,3 +90,14 @@ test('a node not yet attached scrapes without its state gauges; two scrapes at o
   assert.deepEqual(scrape.series('kafka_log_log_size'), [])
   assert.match(await first, /^# TYPE kafka_server_socketservermetrics_connection_count untyped$/m)
 })
+
+test('a topic that does not exist counts for all topics only, so clients cannot grow the series', async () => {
+  const metrics = new BrokerMetrics({ partitionSeriesMax: 10, processMetrics: false })
+  for (let i = 0; i < 5; i++) {
+    metrics.appendFailed(undefined, 0)
+    metrics.fetchFailed(undefined)
+  }
+  const scrape = parseExposition(await metrics.scrape())
+  assert.deepEqual(scrape.series('kafka_server_brokertopicmetrics_failedproducerequests_total').map((sample) => [sample.labels, sample.value]), [[{}, 5]])
+  assert.deepEqual(scrape.series('kafka_server_brokertopicmetrics_failedfetchrequests_total').map((sample) => [sample.labels, sample.value]), [[{}, 5]])
+})

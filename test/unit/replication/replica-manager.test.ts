@@ -11,6 +11,7 @@ import type { MetadataImage } from '../../../src/metadata/image.js'
 import type { MetadataRecord } from '../../../src/metadata/metadata-record-codec.js'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { readRecordBatchHeader, splitRecordBatches } from '../../../src/protocol/record-batch.js'
+import type { BrokerTopicStats } from '../../../src/replication/broker-topic-stats.js'
 import { IsolationLevel, type FetchParams, type FetchPartitionRequest, type FetchPartitionResult, type ReplicaManager } from '../../../src/replication/replica-manager.js'
 import { testBatch } from '../../helpers/log-fixtures.js'
 import { partition, topic } from '../../helpers/metadata-records.js'
@@ -403,5 +404,35 @@ describe('ReplicaManager.listOffset', () => {
     const { replicas, image } = await cluster(scope(t))
     assert.deepEqual(await replicas.listOffset(image, 'orders', 1, LATEST_TIMESTAMP, 0, -1), { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
     assert.equal((await replicas.listOffset(image, 'missing', 0, LATEST_TIMESTAMP, 0, -1)).errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  })
+})
+
+describe('ReplicaManager topic stats', () => {
+  it('reports producer appends and consumer reads per topic: bytes, records, refusals, and unknown topics without a name', async (t) => {
+    const events: string[] = []
+    const topicStats: BrokerTopicStats = {
+      appended: (topicName, bytes, records) => events.push(`appended ${topicName} ${bytes} ${records}`),
+      appendFailed: (topicName, rejectedBytes) => events.push(`appendFailed ${topicName} ${rejectedBytes}`),
+      fetched: (topicName, bytes) => events.push(`fetched ${topicName} ${bytes}`),
+      fetchFailed: (topicName) => events.push(`fetchFailed ${topicName}`),
+    }
+    const { replicas, image } = await cluster(scope(t), { topicStats, config: { maxMessageBytes: 300 } })
+    const batch = testBatch('a', 3)
+    await replicas.appendRecords(image, 'orders', 0, batch, 1, 1000)
+    const tooLarge = testBatch('big', 1, 1n, 400)
+    await replicas.appendRecords(image, 'orders', 0, tooLarge, 1, 1000)
+    await replicas.appendRecords(image, 'orders', 1, testBatch('b'), 1, 1000)
+    await replicas.appendRecords(image, 'no-such-topic', 0, testBatch('c'), 1, 1000)
+    await replicas.appendInternal(image, '__consumer_offsets', 0, testBatch('d'), 1000)
+    await replicas.fetch(() => image, fetchParams([fetchRequest('orders', 0, 0n), fetchRequest('orders', 0, 99n), fetchRequest('no-such-topic', 0, 0n)]))
+    assert.deepEqual(events, [
+      `appended orders ${batch.length} 3`,
+      `appendFailed orders ${tooLarge.length}`,
+      'appendFailed orders 0',
+      'appendFailed undefined 0',
+      `fetched orders ${batch.length}`,
+      'fetchFailed orders',
+      'fetchFailed undefined',
+    ])
   })
 })
