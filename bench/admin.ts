@@ -22,9 +22,10 @@ import { ApiKey } from '../src/protocol/generated/api-registry.js'
 import { defaultCreateTopicsRequest, defaultCreateTopicsRequestCreatableTopic, type CreateTopicsResponse } from '../src/protocol/generated/apis/create-topics.js'
 import { defaultDescribeConfigsRequest, type DescribeConfigsResponse } from '../src/protocol/generated/apis/describe-configs.js'
 import { defaultMetadataRequest, type MetadataResponse } from '../src/protocol/generated/apis/metadata.js'
+import { SluiceError } from '../src/errors.js'
 import { BenchError, type BrokerProcess, root, secondsSince, startBroker, stopBroker } from './support/broker-process.js'
 import type { FsTraceEvent } from './support/fs-trace.js'
-import { ConnectionClosedError, KafkaConnection, advertisedVersions, measureRoundTrips, pickVersion } from './support/kafka-connection.js'
+import { ConnectionClosedError, type KafkaConnection, advertisedVersions, openLocal, measureRoundTrips, pickVersion } from './support/kafka-connection.js'
 import { median, percentile, printTable, round } from './support/measure.js'
 
 const TOPICS = 1000
@@ -91,7 +92,7 @@ async function describeConfigs(port: number, advertised: Map<number, { min: numb
   const advertisedVersion = pickVersion(advertised, ApiKey.DESCRIBE_CONFIGS, WANTED.describeConfigs)
   // Not advertised: try v1 anyway, so a broker that serves it without advertising still counts.
   const version = advertisedVersion ?? 1
-  const connection = await KafkaConnection.open(port)
+  const connection = await openLocal(port)
   try {
     const latencyMs: number[] = []
     let errors = 0
@@ -287,7 +288,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const floorBefore = await measureCreateFloor(join(work, 'floor-before'))
     settleDisk()
     broker = await startBroker(logDir, async (started, secondsLeft) => {
-      const probe = await KafkaConnection.open(started.port, Math.max(500, secondsLeft * 1000))
+      const probe = await openLocal(started.port, Math.max(500, secondsLeft * 1000))
       try {
         await advertisedVersions(probe)
       } finally {
@@ -295,7 +296,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
     }, 'ApiVersions', traceFs ? { nodeArgs: ['--import', join(root, 'dist', 'bench', 'support', 'fs-trace.js')], env: { SLUICE_FS_TRACE_OUT: tracePath } } : {})
 
-    connection = await KafkaConnection.open(broker.port)
+    connection = await openLocal(broker.port)
     const advertised = await advertisedVersions(connection)
     const createVersion = pickVersion(advertised, ApiKey.CREATE_TOPICS, WANTED.createTopics)
     const metadataVersion = pickVersion(advertised, ApiKey.METADATA, WANTED.metadata)
@@ -382,7 +383,7 @@ async function main(argv: readonly string[]): Promise<void> {
 try {
   await main(process.argv.slice(2))
 } catch (error) {
-  if (!(error instanceof BenchError)) throw error
+  if (!(error instanceof BenchError || error instanceof SluiceError)) throw error
   console.error(`admin bench: ${error.message}`)
   process.exitCode = 1
 }

@@ -35,7 +35,8 @@ import {
   Tail,
   withTimeout,
 } from './support/broker-process.js'
-import { KafkaConnection } from './support/kafka-connection.js'
+import { type KafkaConnection, openLocal } from './support/kafka-connection.js'
+import { SluiceError } from '../src/errors.js'
 import { printTable, round } from './support/measure.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { ApiKey } from '../src/protocol/generated/api-registry.js'
@@ -396,7 +397,7 @@ async function measureMetricsOverhead(loadGenerator: string, records: number): P
           withMetrics = await startWith()
         }
         const connect = async (broker: BrokerProcess): Promise<KafkaConnection> => {
-          const connection = await KafkaConnection.open(broker.port)
+          const connection = await openLocal(broker.port)
           connections.push(connection)
           return connection
         }
@@ -572,7 +573,7 @@ if (process.argv[2] === LOOPBACK_SINK) {
   try {
     await main(process.argv.slice(2))
   } catch (error) {
-    if (!(error instanceof BenchError)) throw error
+    if (!(error instanceof BenchError || error instanceof SluiceError)) throw error
     console.error(`broker bench: ${error.message}`)
     process.exitCode = 1
   }

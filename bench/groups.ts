@@ -19,8 +19,9 @@ import type { JoinGroupResponse } from '../src/protocol/generated/apis/join-grou
 import type { LeaveGroupResponse } from '../src/protocol/generated/apis/leave-group.js'
 import type { OffsetCommitResponse } from '../src/protocol/generated/apis/offset-commit.js'
 import type { SyncGroupResponse } from '../src/protocol/generated/apis/sync-group.js'
+import { SluiceError } from '../src/errors.js'
 import { BenchError, type BrokerProcess, secondsSince, sleep, startBroker, stopBroker } from './support/broker-process.js'
-import { KafkaConnection, advertisedVersions, measureRoundTrips, pickVersion } from './support/kafka-connection.js'
+import { type KafkaConnection, advertisedVersions, measureRoundTrips, openLocal, pickVersion } from './support/kafka-connection.js'
 import { median, printTable, round } from './support/measure.js'
 
 const MEMBERS = 10
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     const logDir = join(work, 'data')
     mkdirSync(logDir)
     broker = await startBroker(logDir, async (started, secondsLeft) => {
-      const probe = await KafkaConnection.open(started.port, Math.max(500, secondsLeft * 1000))
+      const probe = await openLocal(started.port, Math.max(500, secondsLeft * 1000))
       try {
         await advertisedVersions(probe)
       } finally {
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
       }
     }, 'ApiVersions', { overrides: ['group.initial.rebalance.delay.ms=0', 'offsets.topic.num.partitions=1'] })
 
-    const admin = await KafkaConnection.open(broker.port)
+    const admin = await openLocal(broker.port)
     connections.push(admin)
     const advertised = await advertisedVersions(admin)
     const picked = Object.fromEntries(Object.entries(WANTED).map(([name, wanted]) => {
@@ -212,7 +213,7 @@ async function main(): Promise<void> {
     const sizes = new Map<number, number>()
     const members: Member[] = []
     for (let i = 0; i < MEMBERS; i++) {
-      const connection = await KafkaConnection.open(broker.port)
+      const connection = await openLocal(broker.port)
       connections.push(connection)
       members.push(new Member(connection, picked, sizes))
     }
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
 try {
   await main()
 } catch (error) {
-  if (!(error instanceof BenchError)) throw error
+  if (!(error instanceof BenchError || error instanceof SluiceError)) throw error
   console.error(`groups bench: ${error.message}`)
   process.exitCode = 1
 }
