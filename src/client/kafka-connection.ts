@@ -60,17 +60,15 @@ export class KafkaConnection {
   /** Opens a connection to `host:port`; rejects with ConnectionError when it cannot within `timeoutMs`. */
   static async open(host: string, port: number, options: { readonly timeoutMs?: number; readonly clientId?: string } = {}): Promise<KafkaConnection> {
     const address = `${host}:${port}`
+    const timeoutMs = options.timeoutMs ?? 5000
     const socket = connect({ host, port })
-    const failed = once(socket, 'error').then(([error]) => {
-      throw new ConnectionError(`cannot connect to ${address}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-    })
     try {
-      await withRequestTimeout(Promise.race([once(socket, 'connect'), failed]), options.timeoutMs ?? 5000, `connecting to ${address}`)
+      // events.once rejects with the socket's 'error' while it waits for 'connect'.
+      await withRequestTimeout(once(socket, 'connect'), timeoutMs, `connecting to ${address}`)
     } catch (error) {
       socket.destroy()
-      throw error instanceof RequestTimeoutError ? new ConnectionError(`cannot connect to ${address}: no answer within ${options.timeoutMs ?? 5000} ms`) : error
-    } finally {
-      failed.catch(() => {})
+      const reason = error instanceof RequestTimeoutError ? `no answer within ${timeoutMs} ms` : (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      throw new ConnectionError(`cannot connect to ${address}: ${reason}`, { cause: error })
     }
     return new KafkaConnection(socket, address, options.clientId ?? 'sluice')
   }
