@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { runChild } from './child-process.js'
 
 const PROMETHEUS = '/usr/bin/prometheus'
 const PROMTOOL = '/usr/bin/promtool'
@@ -45,26 +46,12 @@ export interface PromtoolResult {
 }
 
 /** Runs promtool with `args` and `input` on stdin; rejects only if it cannot run or times out. */
-function runPromtool(args: readonly string[], input = ''): Promise<PromtoolResult> {
+async function runPromtool(args: readonly string[], input = ''): Promise<PromtoolResult> {
   requirePrometheus([PROMTOOL])
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(PROMTOOL, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: PROMTOOL_TIMEOUT_MS, killSignal: 'SIGKILL' })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      const output = Buffer.concat([...stdout, ...stderr]).toString('utf8')
-      if (signal !== null) {
-        reject(new Error(`promtool ${args.join(' ')} was killed by ${signal} (timeout ${PROMTOOL_TIMEOUT_MS} ms): ${output}`))
-        return
-      }
-      resolvePromise({ ok: code === 0, code: code ?? -1, output })
-    })
-    child.stdin.on('error', reject)
-    child.stdin.end(input)
-  })
+  const result = await runChild(PROMTOOL, args, { input, timeoutMs: PROMTOOL_TIMEOUT_MS })
+  const output = Buffer.concat([result.stdout, result.stderr]).toString('utf8')
+  if (result.signal !== null) throw new Error(`promtool ${args.join(' ')} was killed by ${result.signal} (timeout ${PROMTOOL_TIMEOUT_MS} ms): ${output}`)
+  return { ok: result.code === 0, code: result.code, output }
 }
 
 /** Lints a scrape in the text exposition format (`promtool check metrics`, reading stdin). */

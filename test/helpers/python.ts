@@ -1,7 +1,7 @@
 // Runs a Python snippet (the Debian python3 and its packaged Kafka/compression modules) as a
 // child process, for cross-checks against other implementations. Binary in on stdin, binary out
 // on stdout. A missing module fails the test naming the apt package to install; tests never skip.
-import { spawn } from 'node:child_process'
+import { runChild } from './child-process.js'
 
 const PYTHON = '/usr/bin/python3'
 const DEFAULT_TIMEOUT_MS = 20_000
@@ -19,33 +19,18 @@ const APT_PACKAGES: Readonly<Record<string, string>> = {
  * Runs `script` with `input` on stdin and resolves to its stdout; rejects on any failure, and
  * kills the child after `timeoutMs`.
  */
-export function runPython(script: string, input: Uint8Array = new Uint8Array(0), options: { readonly timeoutMs?: number } = {}): Promise<Buffer> {
+export async function runPython(script: string, input: Uint8Array = new Uint8Array(0), options: { readonly timeoutMs?: number } = {}): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      if (code === 0) {
-        resolve(Buffer.concat(stdout))
-        return
-      }
-      const message = Buffer.concat(stderr).toString('utf8')
-      const missing = /No module named '([\w.]+)'/.exec(message)?.[1]?.split('.')[0]
-      if (missing !== undefined) {
-        const pkg = APT_PACKAGES[missing] ?? `the package providing the python module ${missing}`
-        reject(new Error(`python module '${missing}' is missing: install it with apt-get install ${pkg}`))
-        return
-      }
-      const reason = signal === null ? `exited with ${code}` : `was killed by ${signal} (timeout ${timeoutMs} ms)`
-      reject(new Error(`python ${reason}: ${message}`))
-    })
-    child.stdin.on('error', reject)
-    child.stdin.end(input)
-  })
+  const result = await runChild(PYTHON, ['-c', script], { input, timeoutMs, whenMissing: `${PYTHON} is missing: install it with apt-get install python3` })
+  if (result.code === 0) return result.stdout
+  const message = result.stderr.toString('utf8')
+  const missing = /No module named '([\w.]+)'/.exec(message)?.[1]?.split('.')[0]
+  if (missing !== undefined) {
+    const pkg = APT_PACKAGES[missing] ?? `the package providing the python module ${missing}`
+    throw new Error(`python module '${missing}' is missing: install it with apt-get install ${pkg}`)
+  }
+  const reason = result.signal === null ? `exited with ${result.code}` : `was killed by ${result.signal} (timeout ${timeoutMs} ms)`
+  throw new Error(`python ${reason}: ${message}`)
 }
 
 /**

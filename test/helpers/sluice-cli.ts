@@ -1,6 +1,6 @@
 // Runs the `sluice` command (dist/src/main.js) as a child process, as a user would: arguments,
 // optional standard input, a hard timeout. Resolves with the exit code and both streams.
-import { spawn } from 'node:child_process'
+import { runChild } from './child-process.js'
 import { repoPath } from './repo-root.js'
 
 export interface CliResult {
@@ -16,25 +16,14 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv
 }
 
-export function runSluice(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runSluice(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? 20_000
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [repoPath('dist', 'src', 'main.js'), ...args], {
-      cwd: repoPath(), stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL',
-      env: options.env === undefined ? process.env : { ...process.env, ...options.env },
-    })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      const result = { code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }
-      if (signal !== null) reject(new Error(`sluice ${args.join(' ')} was killed by ${signal} (timeout ${timeoutMs} ms); stderr: ${result.stderr}`))
-      else resolve(result)
-    })
-    child.stdin.end(options.input)
+  const result = await runChild(process.execPath, [repoPath('dist', 'src', 'main.js'), ...args], {
+    timeoutMs, cwd: repoPath(), ...(options.input === undefined ? {} : { input: options.input }), ...(options.env === undefined ? {} : { env: options.env }),
   })
+  const stderr = result.stderr.toString('utf8')
+  if (result.signal !== null) throw new Error(`sluice ${args.join(' ')} was killed by ${result.signal} (timeout ${timeoutMs} ms); stderr: ${stderr}`)
+  return { code: result.code, stdout: result.stdout.toString('utf8'), stderr }
 }
 
 /** Runs sluice and asserts exit 0, returning standard output; the error names the command and its stderr. */

@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { promisify } from 'node:util'
 import { repoPath } from '../helpers/repo-root.js'
 
@@ -62,31 +62,29 @@ test('the shipped server.properties starts a node that warns about unknown keys 
   assert.match(await readFile(join(logDir, 'meta.properties'), 'utf8'), /node\.id=1/)
 })
 
-test('a listener port already in use stops start-up with one line naming the address, not a stack trace', async (t) => {
+/**
+ * Starts `sluice server` with a port taken by another socket in the overrides `withPort` builds,
+ * and asserts the one-line refusal; resolves with the log dir it was given.
+ */
+async function assertPortInUseRefused(t: TestContext, withPort: (port: number) => readonly string[]): Promise<string> {
   const blocker = createServer()
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())))
   const port = (blocker.address() as AddressInfo).port
   const logDir = await mkdtemp(join(tmpdir(), 'sluice-command-'))
   t.after(() => rm(logDir, { recursive: true, force: true }))
-  const result = await sluice('server', '--config', 'config/server.properties', '--override', `log.dirs=${logDir}`,
-    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:0`, '--override', 'controller.quorum.voters=1@127.0.0.1:0',
-    '--override', 'metrics.port=0')
+  const overrides = [`log.dirs=${logDir}`, 'controller.quorum.voters=1@127.0.0.1:0', ...withPort(port)]
+  const result = await sluice('server', '--config', 'config/server.properties', ...overrides.flatMap((override) => ['--override', override]))
   assert.equal(result.code, 1)
   assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners (and metrics.host, metrics.port) in the configuration`)
+  return logDir
+}
+
+test('a listener port already in use stops start-up with one line naming the address, not a stack trace', async (t) => {
+  await assertPortInUseRefused(t, (port) => [`listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:0`, 'metrics.port=0'])
 })
 
 test('a metrics port already in use stops start-up with the same one line, before any log dir is touched', async (t) => {
-  const blocker = createServer()
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())))
-  const port = (blocker.address() as AddressInfo).port
-  const logDir = await mkdtemp(join(tmpdir(), 'sluice-command-'))
-  t.after(() => rm(logDir, { recursive: true, force: true }))
-  const result = await sluice('server', '--config', 'config/server.properties', '--override', `log.dirs=${logDir}`,
-    '--override', 'listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0', '--override', 'controller.quorum.voters=1@127.0.0.1:0',
-    '--override', `metrics.port=${port}`)
-  assert.equal(result.code, 1)
-  assert.equal(result.stderr.trim(), `sluice: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE); see listeners (and metrics.host, metrics.port) in the configuration`)
+  const logDir = await assertPortInUseRefused(t, (port) => ['listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0', `metrics.port=${port}`])
   assert.deepEqual(await readdir(logDir), [], 'the log dir is not formatted')
 })
