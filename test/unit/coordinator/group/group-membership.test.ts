@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { pino } from 'pino'
-import type { JoinGroupResult } from '../../../../src/coordinator/group/classic-group.js'
-import { GroupMembership, type GroupMembershipConfig, type JoinGroupInput } from '../../../../src/coordinator/group/group-membership.js'
+import { GroupMembership, type GroupMembershipConfig } from '../../../../src/coordinator/group/group-membership.js'
 import type { GroupMetadataValue } from '../../../../src/coordinator/offsets-record-codec.js'
 import { ErrorCode } from '../../../../src/protocol/error-codes.js'
+import { joinAll, joinInput, syncAll } from '../../../helpers/group-joins.js'
 import { ManualClock } from '../../../helpers/manual-clock.js'
 import { flush, ManualScheduler } from '../../../helpers/manual-scheduler.js'
 
@@ -27,30 +27,6 @@ function setup(config: Partial<GroupMembershipConfig> = {}) {
     },
   })
   return { clock, scheduler, membership, stored }
-}
-
-function joinInput(overrides: Partial<JoinGroupInput> = {}): JoinGroupInput {
-  return {
-    groupId: 'g', memberId: '', groupInstanceId: null, clientId: 'client', clientHost: '/127.0.0.1',
-    sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: Buffer.from('m') }], requireKnownMemberId: false, ...overrides,
-  }
-}
-
-/** Joins `count` new members at once and waits for the rebalance to complete. */
-async function joinAll(membership: GroupMembership, scheduler: ManualScheduler, inputs: JoinGroupInput[]): Promise<JoinGroupResult[]> {
-  const pending = inputs.map((input) => membership.joinGroup(input))
-  await scheduler.advance(0)
-  return Promise.all(pending)
-}
-
-/** Every member syncs; the leader hands out `assignment(memberId)`. */
-async function syncAll(membership: GroupMembership, joins: JoinGroupResult[], assignment = (memberId: string) => Buffer.from(`a:${memberId}`)) {
-  const leader = joins.find((j) => j.memberId === j.leader)!
-  return Promise.all(joins.map((join) => membership.syncGroup({
-    groupId: 'g', generationId: join.generationId, memberId: join.memberId, groupInstanceId: null, protocolType: null, protocolName: null,
-    assignments: join === leader ? leader.members.map((m) => ({ memberId: m.memberId, assignment: assignment(m.memberId) })) : [],
-  })))
 }
 
 describe('GroupMembership join and sync', () => {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import { pino } from 'pino'
-import type { JoinGroupResult } from '../../../../src/coordinator/group/classic-group.js'
-import { GroupMembership, type JoinGroupInput } from '../../../../src/coordinator/group/group-membership.js'
+import { GroupMembership } from '../../../../src/coordinator/group/group-membership.js'
 import { OffsetCoordinator } from '../../../../src/coordinator/offset-coordinator.js'
 import { ErrorCode } from '../../../../src/protocol/error-codes.js'
+import { joinAll, joinInput, syncAll } from '../../../helpers/group-joins.js'
 import { ManualClock } from '../../../helpers/manual-clock.js'
 import { ManualScheduler } from '../../../helpers/manual-scheduler.js'
 import { MemoryCoordinatorLog } from '../../../helpers/memory-coordinator-log.js'
@@ -39,28 +39,6 @@ function setup(onRebalanceCompleted?: (groupId: string, generationId: number) =>
     onRebalanceCompleted: onRebalanceCompleted ?? ((groupId, generationId) => { rebalances.push([groupId, generationId]) }),
   })
   return { scheduler, membership, rebalances, lines }
-}
-
-function joinInput(overrides: Partial<JoinGroupInput> = {}): JoinGroupInput {
-  return {
-    groupId: 'g', memberId: '', groupInstanceId: null, clientId: 'client', clientHost: '/127.0.0.1',
-    sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: Buffer.from('m') }], requireKnownMemberId: false, ...overrides,
-  }
-}
-
-async function joinAll(membership: GroupMembership, scheduler: ManualScheduler, inputs: JoinGroupInput[]): Promise<JoinGroupResult[]> {
-  const pending = inputs.map((input) => membership.joinGroup(input))
-  await scheduler.advance(0)
-  return Promise.all(pending)
-}
-
-async function syncAll(membership: GroupMembership, joins: JoinGroupResult[]): Promise<void> {
-  const leader = joins.find((j) => j.memberId === j.leader)!
-  await Promise.all(joins.map((join) => membership.syncGroup({
-    groupId: 'g', generationId: join.generationId, memberId: join.memberId, groupInstanceId: null, protocolType: null,
-    protocolName: null, assignments: join === leader ? leader.members.map((m) => ({ memberId: m.memberId, assignment: Buffer.from('a') })) : [],
-  })))
 }
 
 function withMessage(lines: readonly LogLine[], msg: string): LogLine[] {
