@@ -5,7 +5,11 @@
 // 2 bad arguments (the message and a pointer to --help).
 import yargs, { type CommandModule } from 'yargs'
 import { SluiceError } from '../errors.js'
+import { clusterCommand } from './cluster-command.js'
+import { configsCommand } from './configs-command.js'
+import { offsetsCommand } from './offsets-command.js'
 import { serverCommand } from './server-command.js'
+import { topicsCommand } from './topics-command.js'
 
 export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
@@ -20,6 +24,10 @@ export class UsageError extends SluiceError {
 /** Every command, in the order --help lists them. */
 const COMMANDS: readonly CommandModule<object, never>[] = [
   serverCommand as CommandModule<object, never>,
+  topicsCommand as CommandModule<object, never>,
+  configsCommand as CommandModule<object, never>,
+  clusterCommand as CommandModule<object, never>,
+  offsetsCommand as CommandModule<object, never>,
 ]
 
 /** Runs the command line `argv` (without node and the script) and resolves with the exit code. */
@@ -36,8 +44,15 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((message, error) => {
       // yargs calls this for its own validation (message) and for a handler's throw (error).
+      // Throwing is what stops yargs: were this to return, the command's handler would still run
+      // with the arguments validation refused. recommendCommands' hint comes first, before the
+      // strict check's "Unknown argument", so it is kept and added to that message.
       if (error !== undefined && error !== null) throw error
-      usageError = message
+      if (message.startsWith('Did you mean')) {
+        usageError = message
+        return
+      }
+      throw new UsageError(usageError === undefined ? message : `${message}. ${usageError}`)
     })
   for (const command of commands) parser.command(command)
   try {
