@@ -1,5 +1,6 @@
-// `sluice server`: reads server.properties and --override keys as Kafka does (an invalid value is
-// one line naming the key, then exit 1), runs the node, and shuts it down gracefully on SIGTERM or
+// `sluice server`: reads server.properties, SLUICE_CFG_ environment variables (env-config.ts) and
+// --override keys, each replacing the one before (file < environment < --override), and checks them
+// as Kafka does (an invalid value is one line naming the key, then exit 1); runs the node, and shuts it down gracefully on SIGTERM or
 // SIGINT (stop accepting, finish requests in flight, flush, checkpoint, exit 0).
 import type { Logger } from 'pino'
 import type { Argv, CommandModule } from 'yargs'
@@ -7,6 +8,7 @@ import { brokerLogLevel, createBrokerLogger } from '../broker-logger.js'
 import { readBrokerConfigFile } from '../config/broker-config-file.js'
 import { parseBrokerConfig } from '../config/broker-config.js'
 import { ConfigError } from '../config/config-error.js'
+import { propertiesFromEnvironment } from '../config/env-config.js'
 import { MetaPropertiesMismatchError } from '../log/meta-properties.js'
 import { StorageError } from '../log/storage-error.js'
 import { startBroker } from '../node/broker-node.js'
@@ -30,7 +32,10 @@ async function server(configPath: string | undefined, overrides: readonly string
   let logger: Logger
   let node: Awaited<ReturnType<typeof startBroker>>
   try {
-    const properties = configPath === undefined ? new Map<string, string>() : await readBrokerConfigFile(configPath)
+    const fromFile = configPath === undefined ? new Map<string, string>() : await readBrokerConfigFile(configPath)
+    // Environment variables replace the file's keys, as in Kafka's container images; --override
+    // arguments are applied last by parseBrokerConfig, so they win over both.
+    const properties = new Map([...fromFile, ...propertiesFromEnvironment(process.env)])
     const { config, warnings, staticConfigs } = parseBrokerConfig(properties, overrides)
     // The logger comes from the parsed config (log.level), so it exists only once parsing succeeded;
     // a parse error is one line on stderr below. SLUICE_LOG_LEVEL, when set, takes precedence over
@@ -73,7 +78,7 @@ export const serverCommand: CommandModule<object, ServerArgs> = {
   describe: 'run a broker node',
   builder: (args: Argv) => args
     .option('config', { type: 'string', describe: 'server.properties file' })
-    .option('override', { type: 'array', string: true, default: [] as string[], describe: 'key=value replacing a key of the file (repeatable)' }) as unknown as Argv<ServerArgs>,
+    .option('override', { type: 'array', string: true, default: [] as string[], describe: 'key=value replacing a key of the file or of a SLUICE_CFG_ environment variable (repeatable)' }) as unknown as Argv<ServerArgs>,
   handler: async (args) => {
     process.exitCode = await server(args.config, args.override)
   },
