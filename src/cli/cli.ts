@@ -41,7 +41,9 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     .fail((message, error) => {
       // yargs calls this for its own validation (message) and for a handler's throw (error).
       if (error !== undefined && error !== null) throw error
-      usageError = message
+      // Thrown, not just noted: yargs goes on to run the handler when fail returns (a missing
+      // required option would reach it as undefined).
+      throw new UsageError(message)
     })
   for (const command of commands) parser.command(command)
   try {
