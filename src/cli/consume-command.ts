@@ -16,7 +16,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import type { KafkaRecord } from '../protocol/read-records.js'
 import { UsageError } from './cli.js'
 import { type ClientArgs, withClient, withClientOptions } from './client-options.js'
-import { booleanProperty, parseProperties, separatorProperty } from './console-properties.js'
+import { booleanProperty, parseProperties, separatorProperty } from './parse-properties.js'
 import { startProgress } from './progress.js'
 import { type BytesEncoding, DEFAULT_TEXT_FORMAT, type TextFormat, formatRecordJson, formatRecordText } from './record-formatter.js'
 

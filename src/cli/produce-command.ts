@@ -10,7 +10,7 @@ import { compressionTypeFromName } from '../protocol/compression/compression-typ
 import type { RecordHeader } from '../protocol/read-records.js'
 import { UsageError } from './cli.js'
 import { type ClientArgs, withClient, withClientOptions } from './client-options.js'
-import { booleanProperty, parseProperties, separatorProperty, unescapeSeparator } from './console-properties.js'
+import { booleanProperty, parseProperties, separatorProperty, unescapeSeparator } from './parse-properties.js'
 import { formatJson } from './output.js'
 import { DEFAULT_LINE_FORMAT, type LineFormat, parseProducerLine } from './parse-producer-line.js'
 import { startProgress } from './progress.js'
@@ -80,6 +80,15 @@ async function produce(args: ProduceArgs): Promise<void> {
     const progress = startProgress()
     const startedMs = Date.now()
     let lineNumber = 0
+    // SIGINT/SIGTERM (Ctrl-C at a terminal) ends the input: what was read is still sent and
+    // waited for, as Kafka's console producer closes (and so flushes) its producer on the way out.
+    let isStopRequested = false
+    const requestStop = (): void => {
+      isStopRequested = true
+      process.stdin.destroy()
+    }
+    process.on('SIGINT', requestStop)
+    process.on('SIGTERM', requestStop)
     try {
       for await (const line of readLines(process.stdin)) {
         lineNumber++
@@ -87,10 +96,21 @@ async function produce(args: ProduceArgs): Promise<void> {
         await producer.send({ ...parsed, headers: fixedHeaders.length === 0 ? parsed.headers : [...parsed.headers, ...fixedHeaders] })
         progress.update(`sluice: ${lineNumber} records read, ${producer.recordsAcknowledged} acknowledged (${megabytes(producer.bytesAcknowledged)} MB)`)
       }
+    } catch (error) {
+      // Destroying standard input ends its iteration with a premature close: the stop asked for.
+      if (!isStopRequested || (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+        producer.close()
+        throw error
+      }
+    } finally {
+      process.off('SIGINT', requestStop)
+      process.off('SIGTERM', requestStop)
+      progress.done()
+    }
+    try {
       await producer.flush()
     } finally {
       producer.close()
-      progress.done()
     }
     const seconds = (Date.now() - startedMs) / 1000
     const verb = acks === 0 ? 'written' : 'acknowledged'

@@ -3,7 +3,7 @@
 // input piling up in memory. Lines end at \n; a \r before it is dropped (Windows line ends).
 import { StringDecoder } from 'node:string_decoder'
 
-export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* readLines(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8')
   let pending = ''
   for await (const chunk of input) {

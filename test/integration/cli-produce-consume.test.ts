@@ -140,6 +140,22 @@ test('consume --group stops on SIGTERM: it commits, leaves and exits 0', async (
   assert.deepEqual(committed[0]?.partitions.map((p) => p.offset), ['2'])
 })
 
+test('produce stops reading on SIGINT, still sends what it read, and exits 0', async (t) => {
+  const node = await startTestBroker(t)
+  await createTopic(t, node, 'interrupted', 1)
+  const child = spawn(process.execPath, [repoPath('dist', 'src', 'main.js'), 'produce', '--bootstrap-server', node.bootstrap, '--topic', 'interrupted'],
+    { cwd: repoPath(), stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGKILL' })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  child.stdin.write('typed\nat a terminal\n')
+  await waitFor(async () => plainRecords(await storedBatches(node, 'interrupted', 0)).length === 2, { timeoutMs: 10_000, what: 'both lines stored' })
+  child.kill('SIGINT')
+  assert.equal(await exited, 0, stderr)
+  assert.match(stderr, /sluice: 2 records acknowledged to interrupted/)
+  child.stdin.destroy()
+})
+
 test('a large input is streamed in batches with a progress line on standard error', async (t) => {
   const node = await startTestBroker(t)
   await createTopic(t, node, 'large', 2)
