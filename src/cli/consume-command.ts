@@ -5,7 +5,6 @@
 // the group on exit. It runs until --max-messages, --idle-timeout-ms or SIGINT/SIGTERM, then exits 0.
 // Kafka's console consumer names the idle bound --timeout-ms; here --timeout-ms is every client
 // command's bound on a request (client-options.ts), so the idle bound is --idle-timeout-ms.
-import { once } from 'node:events'
 import type { Argv, CommandModule } from 'yargs'
 import { consumePartitions } from '../client/consumer.js'
 import { GroupMember } from '../client/group-member.js'
@@ -109,6 +108,12 @@ async function consume(args: ConsumeArgs): Promise<void> {
   const requestStop = (): void => { isStopRequested = true }
   process.on('SIGINT', requestStop)
   process.on('SIGTERM', requestStop)
+  // A reader that went away (`sluice consume … | head`) ends the run like a signal: commit, leave, exit 0.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error
+    requestStop()
+  }
+  process.stdout.on('error', onOutputError)
   const progress = startProgress()
   let count = 0
   let lastActivityMs = Date.now()
@@ -119,7 +124,7 @@ async function consume(args: ConsumeArgs): Promise<void> {
     count++
     lastActivityMs = Date.now()
     progress.update(`sluice: ${count} records consumed`)
-    if (!process.stdout.write(output)) await once(process.stdout, 'drain')
+    if (!process.stdout.write(output)) await drained(process.stdout)
   }
   const maxWaitMs = Math.min(MAX_FETCH_WAIT_MS, args.idleTimeoutMs ?? MAX_FETCH_WAIT_MS)
   const resetTo = startAt === 'earliest' ? 'earliest' : 'latest'
@@ -140,9 +145,21 @@ async function consume(args: ConsumeArgs): Promise<void> {
   } finally {
     process.off('SIGINT', requestStop)
     process.off('SIGTERM', requestStop)
+    process.stdout.off('error', onOutputError)
     progress.done()
   }
   process.stderr.write(`Processed a total of ${count} messages\n`)
+}
+
+/** Resolves once `stream` has room again, or can take nothing more (an error is onOutputError's to judge). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done).off('close', done).off('error', done)
+      resolve()
+    }
+    stream.on('drain', done).on('close', done).on('error', done)
+  })
 }
 
 interface MemberLoop {

@@ -156,6 +156,21 @@ test('produce stops reading on SIGINT, still sends what it read, and exits 0', a
   child.stdin.destroy()
 })
 
+test('consume ends cleanly when its reader goes away (a closed pipe), as with `| head`', async (t) => {
+  const node = await startTestBroker(t)
+  await createTopic(t, node, 'piped', 1)
+  await sluiceOk(['produce', '--bootstrap-server', node.bootstrap, '--topic', 'piped'], { input: Array.from({ length: 20_000 }, (_, i) => `line-${i}`).join('\n') + '\n' })
+  const child = spawn(process.execPath, [repoPath('dist', 'src', 'main.js'), 'consume', '--bootstrap-server', node.bootstrap, '--topic', 'piped',
+    '--group', 'piped-group', '--from-beginning'], { cwd: repoPath(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGKILL' })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  child.stdout.once('data', () => child.stdout.destroy())
+  assert.equal(await exited, 0, stderr)
+  assert.match(stderr, /Processed a total of \d+ messages/)
+  assert.doesNotMatch(stderr, /\n\s+at /)
+})
+
 test('a large input is streamed in batches with a progress line on standard error', async (t) => {
   const node = await startTestBroker(t)
   await createTopic(t, node, 'large', 2)
