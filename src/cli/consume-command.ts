@@ -40,19 +40,19 @@ const TEXT_PROPERTIES = ['print.timestamp', 'print.partition', 'print.offset', '
 
 function textFormatOf(properties: readonly string[]): TextFormat {
   const parsed = parseProperties(properties, TEXT_PROPERTIES)
-  const d = DEFAULT_TEXT_FORMAT
+  const defaults = DEFAULT_TEXT_FORMAT
   return {
-    printTimestamp: booleanProperty(parsed, 'print.timestamp', d.printTimestamp),
-    printPartition: booleanProperty(parsed, 'print.partition', d.printPartition),
-    printOffset: booleanProperty(parsed, 'print.offset', d.printOffset),
-    printHeaders: booleanProperty(parsed, 'print.headers', d.printHeaders),
-    printKey: booleanProperty(parsed, 'print.key', d.printKey),
-    printValue: booleanProperty(parsed, 'print.value', d.printValue),
-    keySeparator: separatorProperty(parsed, 'key.separator', d.keySeparator),
-    lineSeparator: separatorProperty(parsed, 'line.separator', d.lineSeparator),
-    headersSeparator: separatorProperty(parsed, 'headers.separator', d.headersSeparator),
-    headersKeySeparator: separatorProperty(parsed, 'headers.key.separator', d.headersKeySeparator),
-    nullLiteral: parsed.get('null.literal') ?? d.nullLiteral,
+    printTimestamp: booleanProperty(parsed, 'print.timestamp', defaults.printTimestamp),
+    printPartition: booleanProperty(parsed, 'print.partition', defaults.printPartition),
+    printOffset: booleanProperty(parsed, 'print.offset', defaults.printOffset),
+    printHeaders: booleanProperty(parsed, 'print.headers', defaults.printHeaders),
+    printKey: booleanProperty(parsed, 'print.key', defaults.printKey),
+    printValue: booleanProperty(parsed, 'print.value', defaults.printValue),
+    keySeparator: separatorProperty(parsed, 'key.separator', defaults.keySeparator),
+    lineSeparator: separatorProperty(parsed, 'line.separator', defaults.lineSeparator),
+    headersSeparator: separatorProperty(parsed, 'headers.separator', defaults.headersSeparator),
+    headersKeySeparator: separatorProperty(parsed, 'headers.key.separator', defaults.headersKeySeparator),
+    nullLiteral: parsed.get('null.literal') ?? defaults.nullLiteral,
   }
 }
 

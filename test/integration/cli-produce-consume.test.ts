@@ -67,9 +67,10 @@ test('produce reads headers and keys with Kafka\'s parse.headers and parse.key p
     { key: 'k1', value: 'v1', headers: { h1: 'a', h2: 'b' } },
     { key: 'k2', value: 'v2', headers: {} },
   ])
-  const acks0 = await runSluice(['produce', '--bootstrap-server', node.bootstrap, '--topic', 'props', '--acks', '0', '--partition', '0'], { input: 'x\ny\n' })
+  const acks0 = await runSluice(['produce', '--bootstrap-server', node.bootstrap, '--topic', 'props', '--acks', '0', '--partition', '0', '--json'], { input: 'x\ny\n' })
   assert.equal(acks0.code, 0, acks0.stderr)
   assert.match(acks0.stderr, /2 records written to props/)
+  assert.deepEqual(JSON.parse(acks0.stdout), { topic: 'props', records: 2, bytes: 2, acks: 0 })
   await waitFor(async () => plainRecords(await storedBatches(node, 'props', 0)).length === 4, { timeoutMs: 5_000, what: 'the acks=0 records' })
 })
 
@@ -119,6 +120,50 @@ test('consume --group starts from the group\'s committed offsets, commits what i
   assert.deepEqual((await consume()).trimEnd().split('\n').sort(), ['7', '8'])
   const described = await admin.describeGroups(['cli-group'])
   assert.deepEqual(described.groups[0]?.members, [], 'the member left the group')
+})
+
+/** A `sluice consume` left running, its output gathered, stopped with SIGTERM. */
+function runningConsumer(node: BrokerNode, args: readonly string[]): { output: () => string; stop: () => Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, [repoPath('dist', 'src', 'main.js'), 'consume', '--bootstrap-server', node.bootstrap, ...args],
+    { cwd: repoPath(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, killSignal: 'SIGKILL' })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return {
+    output: () => stdout,
+    async stop() {
+      child.kill('SIGTERM')
+      return { code: await exited, stderr }
+    },
+  }
+}
+
+test('two consumers of one group share the partitions after a rebalance and print each record once', async (t) => {
+  const node = await startTestBroker(t)
+  await createTopic(t, node, 'shared', 4)
+  const first = runningConsumer(node, ['--topic', 'shared', '--group', 'sharing', '--from-beginning'])
+  await sluiceOk(['produce', '--bootstrap-server', node.bootstrap, '--topic', 'shared', '--key-separator', ':'], { input: 'a:1\nb:2\nc:3\nd:4\n' })
+  await waitFor(() => first.output().split('\n').length === 5, { timeoutMs: 10_000, what: 'the first consumer printing all four' })
+  const second = runningConsumer(node, ['--topic', 'shared', '--group', 'sharing', '--from-beginning'])
+  const admin = await connectedKafkajsAdmin(t, node, 'sharing-admin')
+  await waitFor(async () => {
+    const group = (await admin.describeGroups(['sharing'])).groups[0]
+    return group?.state === 'Stable' && group.members.length === 2
+  }, { timeoutMs: 15_000, what: 'a stable group of two' })
+  const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`)
+  await sluiceOk(['produce', '--bootstrap-server', node.bootstrap, '--topic', 'shared', '--key-separator', ':'], { input: keys.map((key, i) => `${key}:${i + 10}`).join('\n') + '\n' })
+  const printed = (): string[] => [...first.output().trimEnd().split('\n'), ...second.output().trimEnd().split('\n')].filter((line) => line !== '')
+  await waitFor(() => printed().length >= 44, { timeoutMs: 15_000, what: 'all records printed' })
+  const [firstExit, secondExit] = await Promise.all([first.stop(), second.stop()])
+  assert.equal(firstExit.code, 0, firstExit.stderr)
+  assert.equal(secondExit.code, 0, secondExit.stderr)
+  assert.deepEqual(printed().map(Number).sort((a, b) => a - b), [1, 2, 3, 4, ...keys.map((_, i) => i + 10)])
+  assert.ok(second.output().length > 0, 'the second member got partitions')
+  const committed = await admin.fetchOffsets({ groupId: 'sharing', topics: ['shared'] })
+  const ends = await admin.fetchTopicOffsets('shared')
+  assert.deepEqual(committed[0]?.partitions.map((p) => [p.partition, p.offset]).sort(), ends.map((p) => [p.partition, p.high]).sort())
 })
 
 test('consume --group stops on SIGTERM: it commits, leaves and exits 0', async (t) => {
