@@ -7,7 +7,9 @@ import yargs, { type CommandModule } from 'yargs'
 import { SluiceError } from '../errors.js'
 import { clusterCommand } from './cluster-command.js'
 import { configsCommand } from './configs-command.js'
+import { consumeCommand } from './consume-command.js'
 import { offsetsCommand } from './offsets-command.js'
+import { produceCommand } from './produce-command.js'
 import { serverCommand } from './server-command.js'
 import { topicsCommand } from './topics-command.js'
 
@@ -26,6 +28,8 @@ const COMMANDS: readonly CommandModule<object, never>[] = [
   serverCommand as CommandModule<object, never>,
   topicsCommand as CommandModule<object, never>,
   configsCommand as CommandModule<object, never>,
+  produceCommand as CommandModule<object, never>,
+  consumeCommand as CommandModule<object, never>,
   clusterCommand as CommandModule<object, never>,
   offsetsCommand as CommandModule<object, never>,
 ]
