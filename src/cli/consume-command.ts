@@ -12,7 +12,7 @@ import type { KafkaClient } from '../client/kafka-client.js'
 import { KafkaError } from '../client/kafka-error.js'
 import { EARLIEST, LATEST, listOffsets } from '../client/list-offsets.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import type { KafkaRecord } from '../protocol/read-records.js'
+import type { FetchedRecord } from '../client/fetch-records.js'
 import { UsageError } from './cli.js'
 import { type ClientArgs, withClient, withClientOptions } from './client-options.js'
 import { booleanProperty, parseProperties, separatorProperty } from './parse-properties.js'
@@ -119,7 +119,7 @@ async function consume(args: ConsumeArgs): Promise<void> {
   let lastActivityMs = Date.now()
   const isDone = (): boolean => isStopRequested || (args.maxMessages !== undefined && count >= args.maxMessages) ||
     (args.idleTimeoutMs !== undefined && Date.now() - lastActivityMs >= args.idleTimeoutMs)
-  const print = async (partition: number, record: KafkaRecord): Promise<void> => {
+  const print = async (partition: number, record: FetchedRecord): Promise<void> => {
     const output = format === 'json' ? formatRecordJson(args.topic, partition, record, bytesEncoding) : formatRecordText(partition, record, textFormat)
     count++
     lastActivityMs = Date.now()
@@ -166,7 +166,7 @@ interface MemberLoop {
   readonly leaders: ReadonlyMap<number, number>
   readonly maxWaitMs: number
   readonly resetTo: 'earliest' | 'latest'
-  readonly print: (partition: number, record: KafkaRecord) => Promise<void>
+  readonly print: (partition: number, record: FetchedRecord) => Promise<void>
   readonly isDone: () => boolean
 }
 

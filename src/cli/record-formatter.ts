@@ -4,7 +4,7 @@
 // json is one object per line for scripts: {topic, partition, offset, timestamp, key, value,
 // headers: [{key, value}]}, bytes as UTF-8 text (invalid sequences become U+FFFD) or, with
 // bytesEncoding base64, as base64 so that any bytes survive; null stays null.
-import type { KafkaRecord } from '../protocol/read-records.js'
+import type { FetchedRecord } from '../client/fetch-records.js'
 
 export interface TextFormat {
   readonly printTimestamp: boolean
@@ -29,10 +29,10 @@ export const DEFAULT_TEXT_FORMAT: TextFormat = {
 export type BytesEncoding = 'utf8' | 'base64'
 
 /** The text line(s) for one record, as bytes (keys and values are written as they are stored). */
-export function formatRecordText(partition: number, record: KafkaRecord, format: TextFormat): Buffer {
+export function formatRecordText(partition: number, record: FetchedRecord, format: TextFormat): Buffer {
   const parts: (string | Buffer)[] = []
   const bytesOrNull = (bytes: Buffer | null): string | Buffer => bytes ?? format.nullLiteral
-  if (format.printTimestamp) parts.push(record.timestamp < 0n ? 'NO_TIMESTAMP' : `CreateTime:${record.timestamp}`)
+  if (format.printTimestamp) parts.push(record.timestamp < 0n ? 'NO_TIMESTAMP' : `${record.isLogAppendTime ? 'LogAppendTime' : 'CreateTime'}:${record.timestamp}`)
   if (format.printPartition) parts.push(`Partition:${partition}`)
   if (format.printOffset) parts.push(`Offset:${record.offset}`)
   if (format.printHeaders) {
@@ -58,7 +58,7 @@ export function formatRecordText(partition: number, record: KafkaRecord, format:
 }
 
 /** One JSON line for a record. */
-export function formatRecordJson(topic: string, partition: number, record: KafkaRecord, encoding: BytesEncoding): string {
+export function formatRecordJson(topic: string, partition: number, record: FetchedRecord, encoding: BytesEncoding): string {
   const text = (bytes: Buffer | null): string | null => bytes === null ? null : bytes.toString(encoding)
   return JSON.stringify({
     topic, partition, offset: safeNumber(record.offset), timestamp: safeNumber(record.timestamp),

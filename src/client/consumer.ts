@@ -5,7 +5,7 @@
 // A position out of range (the records were deleted) moves to the earliest or latest offset, as
 // Kafka's auto.offset.reset does.
 import { ErrorCode } from '../protocol/error-codes.js'
-import type { KafkaRecord } from '../protocol/read-records.js'
+import type { FetchedRecord } from './fetch-records.js'
 import { fetchRecords } from './fetch-records.js'
 import type { KafkaClient } from './kafka-client.js'
 import { KafkaError } from './kafka-error.js'
@@ -22,7 +22,7 @@ export interface ConsumePartitionsOptions {
   readonly maxBytes?: number
   /** Where an out-of-range position moves (Kafka's auto.offset.reset). */
   readonly resetTo: 'earliest' | 'latest'
-  readonly onRecord: (partition: number, record: KafkaRecord) => void | Promise<void>
+  readonly onRecord: (partition: number, record: FetchedRecord) => void | Promise<void>
   readonly shouldStop: () => boolean
 }
 

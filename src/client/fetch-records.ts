@@ -4,14 +4,19 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { FetchResponse } from '../protocol/generated/apis/fetch.js'
 import { readRecords, type KafkaRecord } from '../protocol/read-records.js'
-import { readRecordBatchHeader, RECORD_BATCH_HEADER_SIZE } from '../protocol/record-batch.js'
+import { readRecordBatchHeader, RECORD_BATCH_HEADER_SIZE, TimestampType } from '../protocol/record-batch.js'
 import { recordBytesAsBuffer } from '../protocol/record-bytes.js'
 import type { KafkaClient } from './kafka-client.js'
+
+/** A record as fetched, with its batch's timestamp type (consumers print it, as Kafka's do). */
+export interface FetchedRecord extends KafkaRecord {
+  readonly isLogAppendTime: boolean
+}
 
 export interface FetchedRecords {
   readonly errorCode: number
   /** Records at or after the fetch offset, in offset order. */
-  readonly records: readonly KafkaRecord[]
+  readonly records: readonly FetchedRecord[]
   /** The offset to fetch next: after the last batch returned (control batches included), or the fetch offset. */
   readonly nextOffset: bigint
   readonly highWatermark: bigint
@@ -43,7 +48,7 @@ export async function fetchRecords(client: KafkaClient, leader: number, topic: s
   if (data === undefined) {
     return { errorCode: response.errorCode || ErrorCode.UNKNOWN_SERVER_ERROR, records: [], nextOffset: offset, highWatermark: -1n, logStartOffset: -1n }
   }
-  const records: KafkaRecord[] = []
+  const records: FetchedRecord[] = []
   let nextOffset = offset
   const bytes = data.records === null ? Buffer.alloc(0) : recordBytesAsBuffer(data.records)
   // Whole batches only: the last one may be cut at the size limit.
@@ -52,7 +57,8 @@ export async function fetchRecords(client: KafkaClient, leader: number, topic: s
     const end = position + 12 + header.batchLength
     if (end > bytes.length) break
     if (!header.isControl) {
-      for (const record of await readRecords(bytes.subarray(position, end))) if (record.offset >= offset) records.push(record)
+      const isLogAppendTime = header.timestampType === TimestampType.LOG_APPEND_TIME
+      for (const record of await readRecords(bytes.subarray(position, end))) if (record.offset >= offset) records.push({ ...record, isLogAppendTime })
     }
     nextOffset = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n
     position = end

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { DEFAULT_TEXT_FORMAT, formatRecordJson, formatRecordText } from '../../../src/cli/record-formatter.js'
-import type { KafkaRecord } from '../../../src/protocol/read-records.js'
+import type { FetchedRecord } from '../../../src/client/fetch-records.js'
 
-const record: KafkaRecord = {
-  offset: 5n, offsetDelta: 0, timestamp: 1_700_000_000_000n, key: Buffer.from('k'), value: Buffer.from([0x76, 0xff]),
+const record: FetchedRecord = {
+  isLogAppendTime: false, offset: 5n, offsetDelta: 0, timestamp: 1_700_000_000_000n, key: Buffer.from('k'), value: Buffer.from([0x76, 0xff]),
   headers: [{ key: 'h', value: Buffer.from('x') }, { key: 'n', value: null }],
 }
 
@@ -13,6 +13,12 @@ test('text prints the value alone by default, and what print.* asks for in Kafka
   const all = { ...DEFAULT_TEXT_FORMAT, printTimestamp: true, printPartition: true, printOffset: true, printHeaders: true, printKey: true, keySeparator: '|' }
   assert.equal(formatRecordText(2, { ...record, value: null }, all).toString(), 'CreateTime:1700000000000|Partition:2|Offset:5|h:x,n:null|k|null\n')
   assert.equal(formatRecordText(0, { ...record, headers: [] }, { ...DEFAULT_TEXT_FORMAT, printHeaders: true, printValue: false }).toString(), 'NO_HEADERS\n')
+})
+
+test('print.timestamp names the batch\'s timestamp type, as Kafka\'s console consumer does', () => {
+  const timestampOnly = { ...DEFAULT_TEXT_FORMAT, printTimestamp: true, printValue: false }
+  assert.equal(formatRecordText(0, { ...record, isLogAppendTime: true }, timestampOnly).toString(), 'LogAppendTime:1700000000000\n')
+  assert.equal(formatRecordText(0, { ...record, timestamp: -1n }, timestampOnly).toString(), 'NO_TIMESTAMP\n')
 })
 
 test('json is one line with every field; base64 keeps bytes that are not UTF-8', () => {
