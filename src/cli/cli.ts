@@ -5,6 +5,7 @@
 // 2 bad arguments (the message and a pointer to --help).
 import yargs, { type CommandModule } from 'yargs'
 import { SluiceError } from '../errors.js'
+import { groupsCommand } from './groups-command.js'
 import { serverCommand } from './server-command.js'
 
 export const EXIT_FAILED = 1
@@ -20,6 +21,7 @@ export class UsageError extends SluiceError {
 /** Every command, in the order --help lists them. */
 const COMMANDS: readonly CommandModule<object, never>[] = [
   serverCommand as CommandModule<object, never>,
+  groupsCommand as CommandModule<object, never>,
 ]
 
 /** Runs the command line `argv` (without node and the script) and resolves with the exit code. */
