@@ -38,8 +38,15 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((message, error) => {
       // yargs calls this for its own validation (message) and for a handler's throw (error).
+      // Throwing is what stops yargs: were this to return, the command's handler would still run
+      // with the arguments validation refused. recommendCommands' hint comes first, before the
+      // strict check's "Unknown argument", so it is kept and added to that message.
       if (error !== undefined && error !== null) throw error
-      usageError = message
+      if (message.startsWith('Did you mean')) {
+        usageError = message
+        return
+      }
+      throw new UsageError(usageError === undefined ? message : `${message}. ${usageError}`)
     })
   for (const command of commands) parser.command(command)
   try {

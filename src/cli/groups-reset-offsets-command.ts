@@ -30,7 +30,7 @@ interface ResetArgs extends ClientArgs, GroupSelectionArgs, ResetModeArgs {
 const MODE_FLAGS = ['--to-earliest', '--to-latest', '--to-current', '--to-offset', '--to-datetime', '--by-duration', '--shift-by'] as const
 
 function parseInteger(flag: string, text: string): bigint {
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag} needs an integer, not "${text}"`)
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new UsageError(`${flag} needs an integer, not "${text}"`)
   return BigInt(text.trim())
 }
 
@@ -116,7 +116,6 @@ export const groupsResetOffsetsCommand: CommandModule<object, ResetArgs> = {
     if (args.dryRun && args.execute) throw new UsageError('choose one of --dry-run and --execute')
     if (args.allTopics === (args.topic.length > 0)) throw new UsageError('reset-offsets needs --topic (repeatable) or --all-topics, not both')
     const scope = args.allTopics ? 'all-topics' : args.topic.map(parseTopicScope)
-    if (!args.execute && !args.dryRun) process.stderr.write('sluice: no offsets changed: this is a dry run; add --execute to commit the new offsets\n')
     await withClient(args, async (client) => {
       const plans: { groupId: string; plan: PlannedOffset[] }[] = []
       for (const groupId of await selectedGroups(client, args)) {
@@ -130,6 +129,8 @@ export const groupsResetOffsetsCommand: CommandModule<object, ResetArgs> = {
       printResult(args.json, plans.flatMap(({ groupId, plan }) => plan.map((row) => ({
         group: groupId, topic: row.topic, partition: row.partition, currentOffset: row.currentOffset, newOffset: row.newOffset,
       }))), () => planTable(plans))
+      // As Kafka's tool warns: without either flag nothing changes, which a user may not expect.
+      if (!args.execute && !args.dryRun) process.stderr.write('sluice: no offsets changed: this is a dry run; add --execute to commit the new offsets\n')
     })
   },
 }
