@@ -8,6 +8,7 @@ import { SluiceError } from '../errors.js'
 import { clusterCommand } from './cluster-command.js'
 import { configsCommand } from './configs-command.js'
 import { consumeCommand } from './consume-command.js'
+import { groupsCommand } from './groups-command.js'
 import { offsetsCommand } from './offsets-command.js'
 import { produceCommand } from './produce-command.js'
 import { serverCommand } from './server-command.js'
@@ -30,6 +31,7 @@ const COMMANDS: readonly CommandModule<object, never>[] = [
   configsCommand as CommandModule<object, never>,
   produceCommand as CommandModule<object, never>,
   consumeCommand as CommandModule<object, never>,
+  groupsCommand as CommandModule<object, never>,
   clusterCommand as CommandModule<object, never>,
   offsetsCommand as CommandModule<object, never>,
 ]

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { promisify } from 'node:util'
+import { runChild } from '../helpers/child-process.js'
 import { repoPath } from '../helpers/repo-root.js'
 
 const execFileAsync = promisify(execFile)
@@ -87,4 +88,13 @@ test('a listener port already in use stops start-up with one line naming the add
 test('a metrics port already in use stops start-up with the same one line, before any log dir is touched', async (t) => {
   const logDir = await assertPortInUseRefused(t, (port) => ['listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0', `metrics.port=${port}`])
   assert.deepEqual(await readdir(logDir), [], 'the log dir is not formatted')
+})
+
+test('npx sluice runs the command in the checkout, as the README says', async () => {
+  const result = await runChild('npx', ['--offline', 'sluice', '--help'], { timeoutMs: 60_000, cwd: repoPath(), whenMissing: 'npx is missing: it comes with npm' })
+  assert.equal(result.code, 0, result.stderr.toString('utf8'))
+  const help = result.stdout.toString('utf8')
+  for (const command of ['server', 'topics', 'groups', 'configs', 'produce', 'consume', 'cluster', 'offsets']) {
+    assert.match(help, new RegExp(`sluice ${command}\\b`), `--help lists ${command}`)
+  }
 })
