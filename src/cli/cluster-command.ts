@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { describeCluster } from '../client/describe-cluster.js'
 import { withClient, withClientOptions, type ClientArgs } from './client-options.js'
 import { formatTable, printResult } from './output.js'
+import { commandGroup } from './command-group.js'
 
 const describeCommand: CommandModule<object, ClientArgs> = {
   command: 'describe',
@@ -24,11 +25,6 @@ const describeCommand: CommandModule<object, ClientArgs> = {
   },
 }
 
-export const clusterCommand: CommandModule<object, object> = {
-  command: 'cluster',
-  describe: 'describe the cluster (id, controller, brokers)',
-  builder: (args: Argv) => args
-    .command(describeCommand as CommandModule<object, never>)
-    .demandCommand(1, 'name a cluster command: describe'),
-  handler: () => {},
-}
+export const clusterCommand = commandGroup('cluster', 'describe the cluster (id, controller, brokers)', [
+  describeCommand as CommandModule<object, never>,
+])

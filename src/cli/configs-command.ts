@@ -15,6 +15,7 @@ import { parseConfigList, parseKeyList } from './config-entries.js'
 import { parseIntegerArgument } from './integer-argument.js'
 import { formatTable, printResult } from './output.js'
 import { reportFailures } from './report-failures.js'
+import { commandGroup } from './command-group.js'
 
 interface EntityArgs extends ClientArgs {
   readonly entityType?: string | undefined
@@ -150,12 +151,7 @@ const alterCommand: CommandModule<object, AlterArgs> = {
   },
 }
 
-export const configsCommand: CommandModule<object, object> = {
-  command: 'configs',
-  describe: 'describe and alter topic and broker configs (kafka-configs)',
-  builder: (args: Argv) => args
-    .command(describeCommand as CommandModule<object, never>)
-    .command(alterCommand as CommandModule<object, never>)
-    .demandCommand(1, 'name a configs command: describe or alter'),
-  handler: () => {},
-}
+export const configsCommand = commandGroup('configs', 'describe and alter topic and broker configs (kafka-configs)', [
+  describeCommand as CommandModule<object, never>,
+  alterCommand as CommandModule<object, never>,
+])

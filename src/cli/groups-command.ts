@@ -11,6 +11,7 @@ import { checkGroupSelection, selectedGroups, withGroupSelection, type GroupSele
 import { groupsDescribeCommand } from './groups-describe-command.js'
 import { groupsResetOffsetsCommand } from './groups-reset-offsets-command.js'
 import { formatTable, printResult } from './output.js'
+import { commandGroup } from './command-group.js'
 
 /** The classic group states (Kafka's ConsumerGroupState), as --state takes them. */
 const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Empty', 'Dead'] as const
@@ -60,14 +61,9 @@ const deleteCommand: CommandModule<object, DeleteArgs> = {
   },
 }
 
-export const groupsCommand: CommandModule<object, object> = {
-  command: 'groups',
-  describe: 'list, describe, delete consumer groups and reset their offsets (kafka-consumer-groups)',
-  builder: (args: Argv) => args
-    .command(listCommand as CommandModule<object, never>)
-    .command(groupsDescribeCommand as CommandModule<object, never>)
-    .command(deleteCommand as CommandModule<object, never>)
-    .command(groupsResetOffsetsCommand as CommandModule<object, never>)
-    .demandCommand(1, 'name a groups command: list, describe, delete or reset-offsets'),
-  handler: () => {},
-}
+export const groupsCommand = commandGroup('groups', 'list, describe, delete consumer groups and reset their offsets (kafka-consumer-groups)', [
+  listCommand as CommandModule<object, never>,
+  groupsDescribeCommand as CommandModule<object, never>,
+  deleteCommand as CommandModule<object, never>,
+  groupsResetOffsetsCommand as CommandModule<object, never>,
+])

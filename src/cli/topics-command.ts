@@ -16,6 +16,7 @@ import { parseConfigEntries } from './config-entries.js'
 import { parseIntegerArgument } from './integer-argument.js'
 import { formatTable, printResult } from './output.js'
 import { reportFailures } from './report-failures.js'
+import { commandGroup } from './command-group.js'
 
 interface ListArgs extends ClientArgs {
   readonly excludeInternal: boolean
@@ -200,18 +201,13 @@ const deleteCommand: CommandModule<object, DeleteArgs> = {
   },
 }
 
-export const topicsCommand: CommandModule<object, object> = {
-  command: 'topics',
-  describe: 'list, create, describe, alter and delete topics (kafka-topics)',
-  builder: (args: Argv) => args
-    .command(listCommand as CommandModule<object, never>)
-    .command(createCommand as CommandModule<object, never>)
-    .command(describeCommand as CommandModule<object, never>)
-    .command(alterCommand as CommandModule<object, never>)
-    .command(deleteCommand as CommandModule<object, never>)
-    .demandCommand(1, 'name a topics command: list, create, describe, alter or delete'),
-  handler: () => {},
-}
+export const topicsCommand = commandGroup('topics', 'list, create, describe, alter and delete topics (kafka-topics)', [
+  listCommand as CommandModule<object, never>,
+  createCommand as CommandModule<object, never>,
+  describeCommand as CommandModule<object, never>,
+  alterCommand as CommandModule<object, never>,
+  deleteCommand as CommandModule<object, never>,
+])
 
 /** The --topic values, without empty ones or repeats; UsageError when none is left. */
 function topicNames(given: readonly string[]): string[] {

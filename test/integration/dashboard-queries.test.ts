@@ -9,7 +9,7 @@ import { test, type TestContext } from 'node:test'
 import type { BrokerNode } from '../../src/index.js'
 import { startTestBroker, waitFor } from '../helpers/broker.js'
 import { loadDashboard, panelQueries, expandGrafanaVariables } from '../helpers/grafana-dashboard.js'
-import { connectedKafkajsAdmin, connectedKafkajsProducer, kafkajsClient } from '../helpers/kafkajs.js'
+import { connectedKafkajsAdmin, connectedKafkajsProducer, consumeAndCommit } from '../helpers/kafkajs.js'
 import { requirePrometheus, startPrometheus, type PrometheusServer } from '../helpers/prometheus.js'
 import { repoPath } from '../helpers/repo-root.js'
 
@@ -70,22 +70,7 @@ async function produceAndConsume(t: TestContext, node: BrokerNode): Promise<void
   await assert.rejects(producer.send({ topic: SMALL_TOPIC, messages: [{ value: 'x'.repeat(1000) }] }), /larger than/)
   for (let i = 0; i < GOOD_SENDS; i++) await producer.send({ topic: SMALL_TOPIC, messages: [{ value: `small-${i}` }] })
 
-  const consumer = kafkajsClient(node, 'dashboard-consumer').consumer({
-    groupId: GROUP, sessionTimeout: 1500, heartbeatInterval: 100, rebalanceTimeout: 3000, maxWaitTimeInMs: 100,
-  })
-  t.after(() => consumer.disconnect())
-  await consumer.connect()
-  await consumer.subscribe({ topics: [TOPIC], fromBeginning: true })
-  let consumed = 0
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }])
-      consumed++
-    },
-  })
-  await waitFor(() => consumed === CONSUMED, { timeoutMs: 15_000, what: 'the group to consume the first records' })
-  await consumer.disconnect()
+  await consumeAndCommit(t, node, { groupId: GROUP, topic: TOPIC, count: CONSUMED, clientId: 'dashboard-consumer' })
   // Lag the group leaves behind: records stamped now, so lag in seconds stays small.
   await producer.send({ topic: TOPIC, messages: Array.from({ length: UNREAD }, (_, i) => ({ value: `unread-${i}` })) })
 }

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { startBroker, type BrokerNode } from '../../src/index.js'
-import { FAST_TEST_PROPERTIES, startTestBroker, storedBatchBuffers, waitFor } from '../helpers/broker.js'
-import { connectedKafkajsAdmin, connectedKafkajsProducer, kafkajsClient } from '../helpers/kafkajs.js'
+import { FAST_TEST_PROPERTIES, startTestBroker, storedBatchBuffers } from '../helpers/broker.js'
+import { connectedKafkajsAdmin, connectedKafkajsProducer, consumeAndCommit } from '../helpers/kafkajs.js'
 import { runKcat } from '../helpers/kcat.js'
 import { getMetricsPath, scrapeMetrics, type Scrape } from '../helpers/metrics-scrape.js'
 import { promtoolCheckMetrics, requirePrometheus, startPrometheus } from '../helpers/prometheus.js'
@@ -41,22 +41,7 @@ async function produceAndConsume(t: TestContext, node: BrokerNode): Promise<void
   await assert.rejects(producer.send({ topic: SMALL_TOPIC, messages: [{ value: 'x'.repeat(1000) }] }), /larger than/)
 
   // A group member reads the first records, committing each, then leaves.
-  const consumer = kafkajsClient(node, 'metrics-consumer').consumer({
-    groupId: GROUP, sessionTimeout: 1500, heartbeatInterval: 100, rebalanceTimeout: 3000, maxWaitTimeInMs: 100,
-  })
-  t.after(() => consumer.disconnect())
-  await consumer.connect()
-  await consumer.subscribe({ topics: [TOPIC], fromBeginning: true })
-  let consumed = 0
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }])
-      consumed++
-    },
-  })
-  await waitFor(() => consumed === CONSUMED, { timeoutMs: 15_000, what: 'the group to consume the first records' })
-  await consumer.disconnect()
+  await consumeAndCommit(t, node, { groupId: GROUP, topic: TOPIC, count: CONSUMED, clientId: 'metrics-consumer' })
 
   // Records the group has not read, with known timestamps.
   await producer.send({
