@@ -35,13 +35,13 @@ import {
   Tail,
   withTimeout,
 } from './support/broker-process.js'
-import { type KafkaConnection, openLocal } from './support/kafka-connection.js'
+import { KafkaClient } from '../src/client/kafka-client.js'
+import { KafkaError } from '../src/client/kafka-error.js'
+import { LATEST, listOffsets } from '../src/client/list-offsets.js'
+import { deleteTopics } from '../src/client/topic-admin.js'
 import { SluiceError } from '../src/errors.js'
 import { printTable, round } from './support/measure.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
-import { ApiKey } from '../src/protocol/generated/api-registry.js'
-import { defaultDeleteTopicsRequest, type DeleteTopicsResponse } from '../src/protocol/generated/apis/delete-topics.js'
-import { defaultListOffsetsRequestListOffsetsPartition, type ListOffsetsResponse } from '../src/protocol/generated/apis/list-offsets.js'
 
 const KIB = 1024
 const MIB = 1024 * KIB
@@ -304,22 +304,23 @@ async function produceRun(loadGenerator: string, broker: BrokerProcess, topic: s
   return result
 }
 
-/** Deletes `topic` (DeleteTopics v4), so the next pair's logs have the tmpfs memory back. */
-async function deleteTopic(connection: KafkaConnection, topic: string): Promise<void> {
-  const response = await connection.request<DeleteTopicsResponse>(ApiKey.DELETE_TOPICS, 4, { ...defaultDeleteTopicsRequest(), topicNames: [topic], timeoutMs: 10_000 },
-    15_000, `DeleteTopics of ${topic}`)
-  const errorCode = response.responses[0]?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR
-  if (errorCode !== ErrorCode.NONE) throw new BenchError(`DeleteTopics of ${topic} answered error ${errorCode}`)
+/** Deletes `topic`, so the next pair's logs have the tmpfs memory back. */
+async function deleteTopic(client: KafkaClient, topic: string): Promise<void> {
+  const [result] = await deleteTopics(client, [topic])
+  if (result?.error !== undefined) throw result.error
 }
 
-/** The log end offset of partition 0 of `topic` (ListOffsets v1, LATEST), or 0 before it exists. */
-async function latestOffset(connection: KafkaConnection, topic: string): Promise<number> {
-  const response = await connection.request<ListOffsetsResponse>(ApiKey.LIST_OFFSETS, 1, {
-    replicaId: -1, isolationLevel: 0,
-    topics: [{ name: topic, partitions: [{ ...defaultListOffsetsRequestListOffsetsPartition(), timestamp: -1n }] }],
-  }, 10_000, `ListOffsets of ${topic}`)
-  const partition = response.topics[0]?.partitions[0]
-  return partition === undefined || partition.errorCode !== ErrorCode.NONE ? 0 : Number(partition.offset)
+/** The log end offset of partition 0 of `topic`, or 0 before the producer has created it. */
+async function latestOffset(client: KafkaClient, topic: string): Promise<number> {
+  try {
+    const [partition] = await listOffsets(client, topic, LATEST, [0])
+    return Number(partition?.offset ?? 0n)
+  } catch (error) {
+    const isBeingCreated = error instanceof KafkaError &&
+      (error.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || error.errorCode === ErrorCode.LEADER_NOT_AVAILABLE)
+    if (isBeingCreated) return 0
+    throw error
+  }
 }
 
 interface OverheadPair {
@@ -350,12 +351,12 @@ async function sampleWhileRunning(runs: readonly Promise<LoadRun>[], sample: () 
   return samples
 }
 
-/** A broker with metrics and one without, with a connection to each for ListOffsets and DeleteTopics. */
+/** A broker with metrics and one without, with a client of each for ListOffsets and DeleteTopics. */
 interface OverheadBrokers {
   readonly withMetrics: BrokerProcess
   readonly withoutMetrics: BrokerProcess
-  readonly withConnection: KafkaConnection
-  readonly withoutConnection: KafkaConnection
+  readonly withClient: KafkaClient
+  readonly withoutClient: KafkaClient
   readonly metricsUrl: string
 }
 
@@ -376,7 +377,7 @@ async function measureMetricsOverhead(loadGenerator: string, records: number): P
     for (const isWithStartedFirst of [true, false]) {
       const phase = join(base, isWithStartedFirst ? 'phase-1' : 'phase-2')
       const brokers: BrokerProcess[] = []
-      const connections: KafkaConnection[] = []
+      const clients: KafkaClient[] = []
       try {
         const metricsPort = await freePort()
         const start = async (name: string, overrides: readonly string[]): Promise<BrokerProcess> => {
@@ -396,20 +397,20 @@ async function measureMetricsOverhead(loadGenerator: string, records: number): P
           withoutMetrics = await startWithout()
           withMetrics = await startWith()
         }
-        const connect = async (broker: BrokerProcess): Promise<KafkaConnection> => {
-          const connection = await openLocal(broker.port)
-          connections.push(connection)
-          return connection
+        const connect = async (broker: BrokerProcess): Promise<KafkaClient> => {
+          const client = await KafkaClient.connect({ bootstrap: broker.bootstrap, clientId: 'sluice-bench' })
+          clients.push(client)
+          return client
         }
         const brokerPair: OverheadBrokers = {
-          withMetrics, withoutMetrics, withConnection: await connect(withMetrics), withoutConnection: await connect(withoutMetrics),
+          withMetrics, withoutMetrics, withClient: await connect(withMetrics), withoutClient: await connect(withoutMetrics),
           metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
         }
         for (let pair = 0; pair < OVERHEAD_PAIRS / 2; pair++) {
           pairs.push(await concurrentPair(loadGenerator, brokerPair, `sluice-bench-metrics-${pair}`, records, pair % 2 === 0))
         }
       } finally {
-        for (const connection of connections) connection.close()
+        for (const client of clients) client.close()
         for (const broker of brokers) await stopBroker(broker)
         rmSync(phase, { recursive: true, force: true })
       }
@@ -422,7 +423,7 @@ async function measureMetricsOverhead(loadGenerator: string, records: number): P
 
 /** One pair of concurrent produce runs of `records` into `topic` (deleted again after). */
 async function concurrentPair(loadGenerator: string, brokers: OverheadBrokers, topic: string, records: number, isWithRunFirst: boolean): Promise<OverheadPair> {
-  const { withMetrics, withoutMetrics, withConnection, withoutConnection } = brokers
+  const { withMetrics, withoutMetrics, withClient, withoutClient } = brokers
   // The earlier phases leave gigabytes of dirty pages whose writeback would take CPU mid-run.
   settleDisk()
   const produce = (broker: BrokerProcess): Promise<LoadRun> =>
@@ -432,7 +433,7 @@ async function concurrentPair(loadGenerator: string, brokers: OverheadBrokers, t
   try {
     const runs = isWithRunFirst ? [produce(withMetrics), produce(withoutMetrics)] : [produce(withoutMetrics), produce(withMetrics)]
     samples = await sampleWhileRunning(runs, async () => {
-      const [withCount, withoutCount] = await Promise.all([latestOffset(withConnection, topic), latestOffset(withoutConnection, topic)])
+      const [withCount, withoutCount] = await Promise.all([latestOffset(withClient, topic), latestOffset(withoutClient, topic)])
       return { withMetrics: withCount, withoutMetrics: withoutCount }
     })
   } catch (error) {
@@ -447,7 +448,7 @@ async function concurrentPair(loadGenerator: string, brokers: OverheadBrokers, t
   if (first === undefined || last === undefined || first === last) {
     throw new BenchError(`${topic}: the runs were too short to sample (${samples.length} samples); raise the scale`)
   }
-  await Promise.all([deleteTopic(withConnection, topic), deleteTopic(withoutConnection, topic)])
+  await Promise.all([deleteTopic(withClient, topic), deleteTopic(withoutClient, topic)])
   return { withMetrics: last.withMetrics - first.withMetrics, withoutMetrics: last.withoutMetrics - first.withoutMetrics, scrapes }
 }
 

@@ -4,7 +4,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { ApiKey } from '../protocol/generated/api-registry.js'
 import type { FetchResponse } from '../protocol/generated/apis/fetch.js'
 import { readRecords, type KafkaRecord } from '../protocol/read-records.js'
-import { readRecordBatchHeader, RECORD_BATCH_HEADER_SIZE, TimestampType } from '../protocol/record-batch.js'
+import { readRecordBatchHeader, splitRecordBatches, TimestampType } from '../protocol/record-batch.js'
 import { recordBytesAsBuffer } from '../protocol/record-bytes.js'
 import type { KafkaClient } from './kafka-client.js'
 
@@ -52,16 +52,13 @@ export async function fetchRecords(client: KafkaClient, leader: number, topic: s
   let nextOffset = offset
   const bytes = data.records === null ? Buffer.alloc(0) : recordBytesAsBuffer(data.records)
   // Whole batches only: the last one may be cut at the size limit.
-  for (let position = 0; position + RECORD_BATCH_HEADER_SIZE <= bytes.length;) {
-    const header = readRecordBatchHeader(bytes, position)
-    const end = position + 12 + header.batchLength
-    if (end > bytes.length) break
+  for (const batch of splitRecordBatches(bytes).batches) {
+    const header = readRecordBatchHeader(batch)
     if (!header.isControl) {
       const isLogAppendTime = header.timestampType === TimestampType.LOG_APPEND_TIME
-      for (const record of await readRecords(bytes.subarray(position, end))) if (record.offset >= offset) records.push({ ...record, isLogAppendTime })
+      for (const record of await readRecords(batch)) if (record.offset >= offset) records.push({ ...record, isLogAppendTime })
     }
     nextOffset = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n
-    position = end
   }
   return { errorCode: data.errorCode, records, nextOffset, highWatermark: data.highWatermark, logStartOffset: data.logStartOffset }
 }

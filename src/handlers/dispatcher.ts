@@ -77,6 +77,13 @@ function designedWaitMs(handler: Handler, request: unknown): number {
 export function createDispatcher(options: DispatcherOptions): HandleFrame {
   const { registry, services, observer } = options
   const slowRequestMs = options.slowRequestMs ?? -1
+  // Most requests are recorded under their API's name alone: one list per API, not one per request.
+  const nameLists = new Map<string, readonly string[]>()
+  const apiNameOnly = (name: string): readonly string[] => {
+    let names = nameLists.get(name)
+    if (names === undefined) nameLists.set(name, (names = [name]))
+    return names
+  }
   const nowMs = options.nowMs ?? (() => performance.now())
   const brokerLogger = options.logger ?? pino({ enabled: false })
   // Client ids are per connection in practice: one child logger per connection and client id.
@@ -163,7 +170,8 @@ export function createDispatcher(options: DispatcherOptions): HandleFrame {
     const endMs = nowMs()
     logger.debug({ apiKey, apiVersion, correlationId, durationMs: endMs - startMs, errorCode }, 'request handled')
     if (observer === undefined && slowRequestMs < 0) return outcome
-    const metricNames = handler.requestMetricName === undefined ? [decoded.descriptor.name] : [decoded.descriptor.name, handler.requestMetricName(decoded.body)]
+    const metricNames = handler.requestMetricName === undefined ? apiNameOnly(decoded.descriptor.name)
+      : [decoded.descriptor.name, handler.requestMetricName(decoded.body)]
     const onSent = (timing: ResponseTiming): void => {
       const stages = stageTimes(timing, startMs, endMs)
       observer?.onRequestCompleted({ apiKey, apiVersion, metricNames, errorCounts, stages })

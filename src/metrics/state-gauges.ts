@@ -75,10 +75,20 @@ export class StateGauges {
   private refreshPartitions(state: NodeState): void {
     const hosted = [...state.replicas.hostedPartitions()].sort(byTopicAndPartition)
     const { underReplicated, partitionCount, leaderCount, offlineReplicas } = this.replicaManager
+    let leaders = 0
+    let underReplicatedLeaders = 0
+    let offline = 0
+    for (const partition of hosted) {
+      if (partition.isLeader) {
+        leaders++
+        if (partition.registration.isr.length < partition.registration.replicas.length) underReplicatedLeaders++
+      }
+      if (partition.log.isOffline) offline++
+    }
     partitionCount.set(hosted.length)
-    leaderCount.set(hosted.filter((partition) => partition.isLeader).length)
-    underReplicated.set(hosted.filter((partition) => partition.isLeader && partition.registration.isr.length < partition.registration.replicas.length).length)
-    offlineReplicas.set(hosted.filter((partition) => partition.log.isOffline).length)
+    leaderCount.set(leaders)
+    underReplicated.set(underReplicatedLeaders)
+    offlineReplicas.set(offline)
     const { size, segments, startOffset, endOffset } = this.log
     for (const gauge of [size, segments, startOffset, endOffset]) gauge.reset()
     for (const partition of hosted.slice(0, this.partitionSeriesMax)) {
